@@ -1,0 +1,135 @@
+//! The command line: every subcommand and option in one place.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "annuaire", version, about = "Annuaire des organismes de formation certifiés Qualiopi")]
+pub struct Cli {
+    /// Where the database, raw snapshots and index live.
+    #[arg(long, global = true, env = "ANNUAIRE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import one snapshot of the official list (default: the data.gouv.fr file).
+    Sync(SyncArgs),
+    /// Counts: providers listed, certified, per scope and region, last sync.
+    Stats(JsonArg),
+    /// The change log.
+    Changes(ChangesArgs),
+    /// One provider by NDA, SIRET or SIREN, with its history.
+    Show(ShowArgs),
+    /// Current state of every provider, as CSV or JSON Lines.
+    Export(ExportArgs),
+    /// French places: resolve what people type, or suggest while they type.
+    #[command(subcommand)]
+    Places(PlacesCommand),
+    /// Write SYNTHETIC snapshots in the official format (tests, benchmarks, demos).
+    Testdata(TestdataArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Local file (plain or .gz) or http(s) URL.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Date of the snapshot (YYYY-MM-DD); default: the source's Last-Modified, else today.
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// Import even if the file has far fewer valid rows than the last snapshot.
+    #[arg(long)]
+    pub accept_shrink: bool,
+    /// Mark the snapshot as synthetic (generated) data.
+    #[arg(long)]
+    pub synthetique: bool,
+    /// Largest accepted file, in MB.
+    #[arg(long, default_value_t = 512)]
+    pub max_size_mb: u64,
+    /// Give up on a download after this many seconds.
+    #[arg(long, default_value_t = 900)]
+    pub timeout_s: u64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// Only changes on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<NaiveDate>,
+    /// Only these types (repeatable): nouveau, disparu, reapparu, certifie, decertifie,
+    /// categorie_ajoutee, categorie_retiree, renomme, adresse_modifiee, transfere.
+    #[arg(long = "type")]
+    pub types: Vec<String>,
+    #[arg(long, default_value_t = 10_000)]
+    pub limit: i64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// NDA (11 digits), SIRET (14) or SIREN (9).
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Include providers absent from the latest snapshot.
+    #[arg(long)]
+    pub inclure_absents: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlacesCommand {
+    Resolve(PlaceArgs),
+    Suggest(PlaceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlaceArgs {
+    pub text: String,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataArgs {
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 160_000)]
+    pub rows: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Number of weekly snapshots.
+    #[arg(long, default_value_t = 3)]
+    pub snapshots: usize,
+}

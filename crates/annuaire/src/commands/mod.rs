@@ -1,0 +1,9 @@
+//! One module per subcommand.
+
+pub mod changes;
+pub mod export;
+pub mod places;
+pub mod show;
+pub mod stats;
+pub mod sync;
+pub mod testdata;
