@@ -147,7 +147,7 @@ pub struct Stats {
     /// Listed in the latest snapshot.
     pub organismes: i64,
     pub certifies: i64,
-    pub par_categorie: HashMap<String, i64>,
+    pub par_categorie: std::collections::BTreeMap<String, i64>,
     /// Region code → (listed, certified).
     pub par_region: Vec<RegionCount>,
     /// Geocoding precision → listed providers.

@@ -414,7 +414,7 @@ impl Store for SqliteStore {
         Ok(Stats {
             organismes,
             certifies,
-            par_categorie: HashMap::from([
+            par_categorie: std::collections::BTreeMap::from([
                 ("actions_formation".into(), af),
                 ("bilans_competences".into(), bc),
                 ("vae".into(), vae),
