@@ -201,11 +201,8 @@ pub fn diff(
         }
     }
 
-    let mut gone: Vec<&String> = known
-        .iter()
-        .filter(|(nda, k)| k.present && !listed_now.contains(*nda))
-        .map(|(nda, _)| nda)
-        .collect();
+    let mut gone: Vec<&String> =
+        known.iter().filter(|(nda, k)| k.present && !listed_now.contains(*nda)).map(|(nda, _)| nda).collect();
     gone.sort();
     for nda in gone {
         d.disappeared.push(nda.clone());

@@ -483,7 +483,9 @@ impl World {
         let r = self.rng.below(100);
         p.ville = if arr && r < 35 {
             p.quirks.push(QuirkKind::ArrondissementSpelling);
-            let n: u32 = c.insee[3..].parse::<u32>().unwrap_or(1) % 100;
+            // 75111 → 11, 13213 → 13, 69383 → 3.
+            let digits = if c.insee.starts_with("69") { &c.insee[4..] } else { &c.insee[3..] };
+            let n: u32 = digits.parse::<u32>().unwrap_or(1);
             let city = &c.acheminement;
             match self.rng.below(3) {
                 0 => format!("{city} {n}"),
@@ -960,12 +962,12 @@ fn expected_changes(
                 (false, true) => out.push(ch(nda, "certifie", None)),
                 (true, false) => out.push(ch(nda, "decertifie", None)),
                 (true, true) => {
-                    for s in 0..4 {
+                    for (s, scope) in SCOPES.iter().enumerate() {
                         if !b.certs[s] && p.certs[s] {
-                            out.push(ch(nda, "categorie_ajoutee", Some(SCOPES[s])));
+                            out.push(ch(nda, "categorie_ajoutee", Some(scope)));
                         }
                         if b.certs[s] && !p.certs[s] {
-                            out.push(ch(nda, "categorie_retiree", Some(SCOPES[s])));
+                            out.push(ch(nda, "categorie_retiree", Some(scope)));
                         }
                     }
                 }

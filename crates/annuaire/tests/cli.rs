@@ -120,7 +120,8 @@ fn sync_and_read_commands() {
     assert_eq!(reader.records().count() as i64, listed);
     let jsonl = annuaire(data, &["export", "--format", "jsonl", "--inclure-absents"]);
     let lines = String::from_utf8(jsonl.stdout).unwrap();
-    let n = lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).count() as i64;
+    let parsed: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let n = parsed.len() as i64;
     assert_eq!(n, stats["connus"].as_i64().unwrap());
 }
 

@@ -1,0 +1,293 @@
+//! French places for annuaire: what people type ("Paris 11e", "st etienne", "PACA", "69",
+//! "13008") resolved to communes, arrondissements, departments and regions; a prefix suggest for
+//! autocomplete; a geocoder for the official list's postal code + city + region; distance helpers.
+//!
+//! The reference data is real and bundled in the binary (`data/reference/`, see
+//! `data/SOURCES.md`): La Poste's postal codes with coordinates and former commune names, the
+//! 2024 communes with their population, and INSEE's departments and regions. It is parsed once,
+//! lazily, by [`Places::get`]; everything after that is in-memory lookups. All matching goes
+//! through [`fold`] (lower case, no accents, punctuation as spaces) plus `st`/`ste` expansion, so
+//! "SAINT-ÉTIENNE", "st etienne" and "Saint Etienne" are one key.
+
+mod data;
+mod geocode;
+mod resolve;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+pub use data::{Commune, Departement, Region};
+
+/// All reference data and its indexes.
+#[derive(Debug)]
+pub struct Places {
+    communes: Vec<Commune>,
+    departements: Vec<Departement>,
+    regions: Vec<Region>,
+    /// Every name key (folded), sorted: exact lookups by binary search, prefix suggest by range,
+    /// typo scans by a linear pass. One sorted vector instead of a map keeps the keys once.
+    names: Vec<NameEntry>,
+    /// Postal code → communes carrying it (index into `communes`).
+    postal: std::collections::HashMap<String, Vec<u32>>,
+    insee: std::collections::HashMap<String, u32>,
+}
+
+#[derive(Debug)]
+struct NameEntry {
+    key: Box<str>,
+    /// Places with that exact name, best first.
+    targets: Box<[Target]>,
+    /// Rank when resolving: exact names before former names, areas before communes, then size.
+    resolve_weight: u64,
+    /// Rank while typing: size, cities counting double.
+    suggest_weight: u64,
+}
+
+/// What a name key points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Commune(u32),
+    /// Former or alternative name of a commune (La Poste `Ligne_5`, merged communes).
+    Alias(u32),
+    Departement(u32),
+    Region(u32),
+}
+
+/// A place as answered to people and to the search engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    #[serde(rename = "type")]
+    pub kind: PlaceKind,
+    pub code: String,
+    pub nom: String,
+    pub departement: Option<String>,
+    pub region: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    /// Suggested search radius: wider for big cities (their catchment) and for areas (their
+    /// extent, though a search should filter those by code rather than distance).
+    pub rayon_km: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    Commune,
+    Arrondissement,
+    Departement,
+    Region,
+    CodePostal,
+}
+
+/// How precisely a row of the official list was located.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    Commune,
+    CodePostal,
+    Departement,
+    Region,
+    Aucune,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Commune => "commune",
+            Precision::CodePostal => "code_postal",
+            Precision::Departement => "departement",
+            Precision::Region => "region",
+            Precision::Aucune => "aucune",
+        }
+    }
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Precision {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Precision::Commune,
+            Precision::CodePostal,
+            Precision::Departement,
+            Precision::Region,
+            Precision::Aucune,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+        .ok_or_else(|| format!("précision inconnue « {s} »"))
+    }
+}
+
+/// Where a row of the official list is, and why we think so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Geocode {
+    pub code_commune: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub precision: Precision,
+    /// Short French explanation, shown next to the location.
+    pub raison: String,
+    pub departement: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Places {
+    fn named(&self, key: &str) -> Option<&[Target]> {
+        self.names.binary_search_by(|e| (*e.key).cmp(key)).ok().map(|i| &*self.names[i].targets)
+    }
+
+    /// The bundled reference data, parsed on first use.
+    pub fn get() -> &'static Places {
+        static P: OnceLock<Places> = OnceLock::new();
+        P.get_or_init(data::load)
+    }
+
+    pub fn commune(&self, code_insee: &str) -> Option<&Commune> {
+        self.insee.get(code_insee).map(|i| &self.communes[*i as usize])
+    }
+
+    pub fn departement(&self, code: &str) -> Option<&Departement> {
+        let code = code.trim();
+        let padded;
+        let code = if code.len() == 1 {
+            padded = format!("0{code}");
+            padded.as_str()
+        } else {
+            code
+        };
+        self.departements.iter().find(|d| d.code.eq_ignore_ascii_case(code))
+    }
+
+    pub fn region(&self, code: &str) -> Option<&Region> {
+        let code = code.trim();
+        let padded;
+        let code = if code.len() == 1 {
+            padded = format!("0{code}");
+            padded.as_str()
+        } else {
+            code
+        };
+        self.regions.iter().find(|r| r.code == code)
+    }
+
+    pub fn departements(&self) -> &[Departement] {
+        &self.departements
+    }
+
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    pub fn communes(&self) -> &[Commune] {
+        &self.communes
+    }
+
+    /// Communes carrying a postal code.
+    pub fn communes_for_postal_code(&self, cp: &str) -> Vec<&Commune> {
+        self.postal
+            .get(cp)
+            .map(|v| v.iter().map(|i| &self.communes[*i as usize]).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Lower case, accents removed, every run of non-alphanumerics turned into one space.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.chars() {
+        let mapped: &str = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
+            'ç' | 'Ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
+            'ñ' | 'Ñ' => "n",
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => "o",
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
+            'ý' | 'ÿ' | 'Ý' | 'Ÿ' => "y",
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            'ß' => "ss",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+            space = false;
+        } else if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// [`fold`] plus the abbreviations of place names: `st` → `saint`, `ste` → `sainte`, `s/` → `sur`.
+pub fn place_key(text: &str) -> String {
+    let folded = fold(&text.replace("s/", "sur ").replace("S/", "SUR "));
+    if !folded.split(' ').any(|w| matches!(w, "st" | "ste" | "sts" | "stes")) {
+        return folded;
+    }
+    folded
+        .split(' ')
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            "sts" => "saints",
+            "stes" => "saintes",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Great-circle distance in kilometres.
+pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * a.sqrt().min(1.0).asin()
+}
+
+/// A latitude/longitude box that contains every point within a radius: a cheap prefilter before
+/// the exact distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BBox {
+    pub min_lat: f64,
+    pub max_lat: f64,
+    pub min_lon: f64,
+    pub max_lon: f64,
+}
+
+impl BBox {
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        lat >= self.min_lat && lat <= self.max_lat && lon >= self.min_lon && lon <= self.max_lon
+    }
+}
+
+pub fn bbox(lat: f64, lon: f64, radius_km: f64) -> BBox {
+    let dlat = (radius_km / 6371.0088).to_degrees();
+    // Near the poles a degree of longitude shrinks to nothing: cover all longitudes there.
+    let cos = lat.to_radians().cos();
+    let dlon = if cos < 1e-6 { 180.0 } else { (dlat / cos).min(180.0) };
+    BBox { min_lat: lat - dlat, max_lat: lat + dlat, min_lon: lon - dlon, max_lon: lon + dlon }
+}
+
+#[cfg(test)]
+mod tests;
