@@ -36,7 +36,11 @@ pub struct SqliteStore {
     fault: AtomicU8,
 }
 
-const ORG_COLUMNS: &str = "nda, data, present, first_seen, last_seen, certified_since, nda_predecesseur, \
+/// `last_seen` is only written when a provider leaves the list: for listed ones it is the date of
+/// the latest snapshot, derived here, so a sync does not rewrite every row just to move a date.
+const ORG_COLUMNS: &str = "nda, data, present, first_seen, \
+     CASE WHEN present = 1 THEN (SELECT date FROM snapshots ORDER BY id DESC LIMIT 1) ELSE last_seen END \
+     AS last_seen, certified_since, nda_predecesseur, \
      nda_successeur, code_commune, lat, lon, precision_geo, departement";
 
 impl SqliteStore {
@@ -221,13 +225,11 @@ impl Store for SqliteStore {
         corrections: &'a [RowIssue],
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
-        if let Some(last) =
+        let previous_date =
             sqlx::query_scalar::<_, String>("SELECT date FROM snapshots ORDER BY id DESC LIMIT 1")
                 .fetch_optional(&mut *tx)
-                .await?
-                .as_deref()
-                .and_then(date_of)
-        {
+                .await?;
+        if let Some(last) = previous_date.as_deref().and_then(date_of) {
             if snap.date < last {
                 return Err(StoreError::DateOrder { new: snap.date, last });
             }
@@ -255,17 +257,18 @@ impl Store for SqliteStore {
         .await?;
 
         // Upserts: new, changed and returning providers.
-        let jsons: Vec<String> =
-            diff.upserts.iter().map(|u| serde_json::to_string(&u.org).unwrap_or_default()).collect();
         let empty_geo = GeoColumns::default();
-        for (chunk, jchunk) in diff.upserts.chunks(BATCH).zip(jsons.chunks(BATCH)) {
+        for chunk in diff.upserts.chunks(BATCH) {
+            // Serialised per batch so a first import never holds 160,000 JSON strings at once.
+            let jchunk: Vec<String> =
+                chunk.iter().map(|u| serde_json::to_string(&u.org).unwrap_or_default()).collect();
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO organismes (nda, siren, siret, denomination, code_postal, code_region, certifie, \
                  actions_formation, bilans_competences, vae, apprentissage, present, first_seen, last_seen, \
                  certified_since, nda_predecesseur, code_commune, lat, lon, precision_geo, departement, \
                  fingerprint, data) ",
             );
-            q.push_values(chunk.iter().zip(jchunk), |mut b, (u, json)| {
+            q.push_values(chunk.iter().zip(&jchunk), |mut b, (u, json)| {
                 let o = &u.org;
                 let c = &o.certifications;
                 let g = geo.get(&o.nda).unwrap_or(&empty_geo);
@@ -307,8 +310,11 @@ impl Store for SqliteStore {
             q.build().execute(&mut *tx).await?;
         }
 
+        // Leavers keep the date they were last seen: the previous snapshot's.
+        let previous_date = previous_date.unwrap_or_else(|| date.clone());
         for chunk in diff.disappeared.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("UPDATE organismes SET present = 0 WHERE nda IN (");
+            let mut q = QueryBuilder::<Sqlite>::new("UPDATE organismes SET present = 0, last_seen = ");
+            q.push_bind(&previous_date).push(" WHERE nda IN (");
             let mut sep = q.separated(", ");
             for nda in chunk {
                 sep.push_bind(nda);
@@ -323,13 +329,6 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        // Every provider still listed was seen today, changed or not: one statement instead of
-        // touching 160,000 rows one by one.
-        sqlx::query("UPDATE organismes SET last_seen = ? WHERE present = 1 AND last_seen <> ?")
-            .bind(&date)
-            .bind(&date)
-            .execute(&mut *tx)
-            .await?;
 
         for chunk in diff.changes.chunks(BATCH) {
             let mut q = QueryBuilder::<Sqlite>::new(

@@ -101,6 +101,8 @@ pub struct SyncReport {
     pub rejets: Vec<Rejet>,
     pub synthetique: bool,
     pub duree_ms: u128,
+    /// Time per step, in order, for operators (where a slow sync spends its time).
+    pub etapes_ms: Vec<(&'static str, u128)>,
 }
 
 fn is_url(s: &str) -> bool {
@@ -114,6 +116,17 @@ pub async fn sync<S: Store>(
     opts: &SyncOptions,
 ) -> Result<SyncOutcome, SyncError> {
     let started = Instant::now();
+    // The place tables take a few hundred milliseconds to load: do it on the other core while
+    // the file is fetched and read.
+    let preload = std::thread::spawn(|| {
+        Places::get();
+    });
+    let mut etapes: Vec<(&'static str, u128)> = Vec::new();
+    let mut lap = Instant::now();
+    let mut step = |name: &'static str| {
+        etapes.push((name, lap.elapsed().as_millis()));
+        lap = Instant::now();
+    };
     let latest = store.latest_snapshot().await?;
     let source = opts.from.clone().unwrap_or_else(|| OFFICIAL_URL.to_string());
 
@@ -145,7 +158,9 @@ pub async fn sync<S: Store>(
         (bytes, None, None, None)
     };
 
+    step("lecture");
     let sha256 = hex(&Sha256::digest(&bytes));
+    step("sha256");
     if let Some(l) = latest.as_ref().filter(|l| l.sha256 == sha256) {
         return Ok(SyncOutcome::Inchange {
             raison: format!("contenu identique à la liste du {}", l.date.format("%d/%m/%Y")),
@@ -176,6 +191,7 @@ pub async fn sync<S: Store>(
         let archived = archiver.join().unwrap_or_else(|_| Err(std::io::Error::other("archiver panicked")));
         (parsed, archived)
     });
+    step("analyse_et_archive");
     let parsed = parsed?;
     archived?;
     drop(bytes);
@@ -196,14 +212,19 @@ pub async fn sync<S: Store>(
             (o, fp)
         })
         .collect();
+    step("empreintes");
     let known = store.known().await?;
     let previous = store.previous(&history::needs_previous(&known, &rows)).await?;
     let still_listed: HashSet<String> = parsed.rejets.iter().filter_map(|r| r.nda.clone()).collect();
+    step("etat_precedent");
     let diff = history::diff(date, &known, &previous, rows, &still_listed);
+    step("comparaison");
     drop(previous);
     drop(known);
 
+    let _ = preload.join();
     let geo = geocode(&diff);
+    step("geocodage");
     let rejets: Vec<RowIssue> = parsed
         .rejets
         .iter()
@@ -241,6 +262,7 @@ pub async fn sync<S: Store>(
         store.inject_fault(opts.fault);
     }
     let snapshot_id = store.apply(&snapshot, &diff, &geo, &rejets, &corrections).await?;
+    step("ecriture");
 
     Ok(SyncOutcome::Importe(SyncReport {
         snapshot_id,
@@ -258,6 +280,7 @@ pub async fn sync<S: Store>(
         rejets: parsed.rejets,
         synthetique: opts.synthetic,
         duree_ms: started.elapsed().as_millis(),
+        etapes_ms: etapes,
     }))
 }
 

@@ -22,5 +22,11 @@ fn main() {
             s.quirks.len()
         );
     }
+    if let Some(last) = series.snapshots.last() {
+        for kind in annuaire_testdata::CHANGE_KINDS {
+            let n = last.expected_changes.iter().filter(|c| c.kind == kind).count();
+            println!("  last transition: {kind} {n}");
+        }
+    }
     println!("generated {rows} rows x {snapshots} snapshots in {:.2} s", elapsed.as_secs_f64());
 }

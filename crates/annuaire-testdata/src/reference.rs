@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 #[derive(Debug)]
 pub(crate) struct Commune {
+    #[cfg(test)]
     pub(crate) insee: Box<str>,
     /// La Poste routing label, upper case without accents ("SAINT ETIENNE", "PARIS").
     pub(crate) acheminement: Box<str>,
@@ -19,12 +20,6 @@ pub(crate) struct Commune {
     pub(crate) reg: [u8; 2],
     /// Municipal arrondissement of Paris, Lyon or Marseille.
     pub(crate) arrondissement: Option<u8>,
-}
-
-impl Commune {
-    pub(crate) fn cp_str(&self) -> &str {
-        std::str::from_utf8(&self.cp).unwrap_or("00000")
-    }
 }
 
 #[derive(Debug)]
@@ -126,10 +121,13 @@ fn load() -> Reference {
     let mut acc = 0.0;
     for (code, cp, acheminement) in pairs {
         let (nom, reg, pop) = info[code];
+        // INSEE numbers arrondissements 75101-75120, 13201-13216 and 69381-69389 (Lyon 3e = 69383).
         let arrondissement = match &code[..3] {
-            "751" | "693" | "132" => code[3..].parse::<u8>().ok().map(|n| n % 100).filter(|n| *n > 0),
+            "751" | "132" => code[3..].parse::<u8>().ok(),
+            "693" => code[3..].parse::<u8>().ok().and_then(|n| n.checked_sub(80)),
             _ => None,
-        };
+        }
+        .filter(|n| (1..=20).contains(n));
         let nom = if arrondissement.is_some() { title(acheminement) } else { nom.to_string() };
         // A commune with several postal codes shares its population between them, so that a
         // city is as frequent as its population says however La Poste splits it.
@@ -137,9 +135,10 @@ fn load() -> Reference {
         acc += share.max(1.0);
         cumulative.push(acc);
         communes.push(Commune {
-            insee: code.into(),
             acheminement: acheminement.into(),
             nom: nom.into(),
+            #[cfg(test)]
+            insee: code.into(),
             cp: <[u8; 5]>::try_from(cp.as_bytes()).unwrap_or(*b"75001"),
             reg,
             arrondissement,
@@ -169,8 +168,33 @@ impl Reference {
     pub(crate) fn nsf_label(&self, code: u16) -> &str {
         self.nsf.get(&code).map_or("", |s| s)
     }
+}
 
-    pub(crate) fn nsf_codes(&self) -> impl Iterator<Item = u16> + '_ {
-        self.nsf.keys().copied()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrondissements_are_numbered_from_the_insee_code() {
+        let r = reference();
+        let arr = |insee: &str| r.communes.iter().find(|c| &*c.insee == insee).map(|c| c.arrondissement);
+        for (insee, n) in [("75111", Some(11)), ("75120", Some(20)), ("13213", Some(13)), ("69383", Some(3))]
+        {
+            assert_eq!(arr(insee), Some(n), "{insee}");
+        }
+        assert_eq!(arr("42218"), Some(None), "Saint-Étienne has none");
+    }
+
+    #[test]
+    fn reference_data_is_complete() {
+        let r = reference();
+        assert!(r.communes.len() > 35_000);
+        assert!(r.communes.iter().all(|c| c.reg.iter().all(u8::is_ascii_digit)));
+        for (code, label) in [
+            (326, "Informatique, traitement de l'information, réseaux de transmission des données"),
+            (112, "Chimie-biologie, biochimie"),
+        ] {
+            assert_eq!(r.nsf_label(code), label);
+        }
     }
 }

@@ -32,7 +32,7 @@ CREATE TABLE organismes (
     apprentissage       INTEGER NOT NULL,
     present             INTEGER NOT NULL,
     first_seen          TEXT NOT NULL,
-    last_seen           TEXT NOT NULL,
+    last_seen           TEXT NOT NULL,      -- written when the provider leaves; read as the latest snapshot date while present
     certified_since     TEXT,
     nda_predecesseur    TEXT,
     nda_successeur      TEXT,

@@ -75,6 +75,8 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
                 "  changements : {}",
                 if changes.is_empty() { "aucun".into() } else { changes.join(", ") }
             );
+            let steps: Vec<String> = r.etapes_ms.iter().map(|(s, ms)| format!("{s} {ms}")).collect();
+            println!("  étapes (ms) : {}", steps.join(", "));
             for rej in r.rejets.iter().take(20) {
                 println!("  rejet ligne {} ({}) : {}", rej.ligne, rej.motif, rej.message);
             }
