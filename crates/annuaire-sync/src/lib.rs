@@ -8,7 +8,8 @@
 use annuaire_core::history::{self, Diff};
 use annuaire_core::{ChangeType, Organisme};
 use annuaire_fetch::{FetchError, FetchOptions, FetchOutcome};
-use annuaire_geo::Places;
+use annuaire_geo::{Geocode, Places, Precision};
+use annuaire_search::SearchIndex;
 use annuaire_sources::liste_of::{self, ListError, Rejet};
 use annuaire_store::{FaultPoint, GeoColumns, NewSnapshot, RowIssue, SnapshotInfo, Store, StoreError};
 use chrono::NaiveDate;
@@ -316,4 +317,47 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// Where the search index lives inside the data directory.
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("index")
+}
+
+/// Rebuild the search index from the store: every listed provider, located as stored. The
+/// build is atomic (annuaire-search swaps directories), so a failure keeps the previous index and
+/// searches never see a half-built one. Returns the number of documents indexed.
+pub async fn reindex<S: Store>(store: &S, data_dir: &Path) -> Result<usize, ReindexError> {
+    let mut docs = Vec::with_capacity(170_000);
+    store
+        .for_each_organisme(false, |r| {
+            let geo = Geocode {
+                code_commune: r.geo.code_commune.clone(),
+                lat: r.geo.lat,
+                lon: r.geo.lon,
+                precision: r
+                    .geo
+                    .precision_geo
+                    .as_deref()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(Precision::Aucune),
+                raison: String::new(),
+                departement: r.geo.departement.clone(),
+                region: r.org.adresse.code_region.clone(),
+            };
+            docs.push(annuaire_search::doc_from(&r.org, &geo));
+            Ok(())
+        })
+        .await?;
+    let n = docs.len();
+    SearchIndex::build(&index_dir(data_dir), docs)?;
+    Ok(n)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReindexError {
+    #[error("lecture du stockage : {0}")]
+    Store(#[from] StoreError),
+    #[error("construction de l'index : {0}")]
+    Index(#[from] annuaire_search::SearchError),
 }

@@ -26,6 +26,10 @@ pub enum Command {
     Show(ShowArgs),
     /// Current state of every provider, as CSV or JSON Lines.
     Export(ExportArgs),
+    /// Search providers: text, place and radius, scopes, topics (certified only by default).
+    Search(SearchArgs),
+    /// Rebuild the search index from the store (sync does it after each import).
+    Reindex,
     /// French places: resolve what people type, or suggest while they type.
     #[command(subcommand)]
     Places(PlacesCommand),
@@ -132,4 +136,42 @@ pub struct TestdataArgs {
     /// Number of weekly snapshots.
     #[arg(long, default_value_t = 3)]
     pub snapshots: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What people type: "formation excel marseille", "cybersécurité Île-de-France", "bilan de compétences 69".
+    #[arg(default_value = "")]
+    pub text: String,
+    /// Place (commune, postal code, department, region); overrides a place read from the text.
+    #[arg(long)]
+    pub lieu: Option<String>,
+    #[arg(long, requires = "lon")]
+    pub lat: Option<f64>,
+    #[arg(long, requires = "lat")]
+    pub lon: Option<f64>,
+    #[arg(long)]
+    pub rayon_km: Option<f64>,
+    /// Scope (repeatable): actions_formation, bilans_competences, vae, apprentissage.
+    #[arg(long = "categorie")]
+    pub categories: Vec<String>,
+    /// Topic slug (repeatable).
+    #[arg(long = "thematique")]
+    pub thematiques: Vec<String>,
+    #[arg(long)]
+    pub departement: Option<String>,
+    #[arg(long)]
+    pub region: Option<String>,
+    /// pertinence, distance or nom.
+    #[arg(long, default_value = "pertinence")]
+    pub tri: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 1)]
+    pub page: usize,
+    /// Include providers without any certification scope.
+    #[arg(long)]
+    pub inclure_non_certifies: bool,
+    #[arg(long)]
+    pub json: bool,
 }

@@ -16,6 +16,8 @@ fn main() -> std::process::ExitCode {
         Command::Changes(args) => commands::changes::run(&cli, args),
         Command::Show(args) => commands::show::run(&cli, args),
         Command::Export(args) => commands::export::run(&cli, args),
+        Command::Search(args) => commands::search::run(&cli, args),
+        Command::Reindex => commands::search::reindex(&cli),
         Command::Places(PlacesCommand::Resolve(args)) => commands::places::resolve(args),
         Command::Places(PlacesCommand::Suggest(args)) => commands::places::suggest(args),
         Command::Testdata(args) => commands::testdata::run(args),

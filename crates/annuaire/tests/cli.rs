@@ -107,6 +107,38 @@ fn sync_and_read_commands() {
     assert!(!annuaire(data, &["show", "12"]).status.success());
     assert!(!annuaire(data, &["show", "00000000000"]).status.success());
 
+    // search: the index was built by sync; answers carry the documented shape.
+    let name = shown["nom_affichage"].as_str().unwrap().to_string();
+    let found = ok_json(data, &["search", &name, "--inclure-non-certifies", "--json"]);
+    for k in ["total", "interpretation", "facettes", "resultats"] {
+        assert!(found.get(k).is_some(), "{k} missing");
+    }
+    let hits = found["resultats"].as_array().unwrap();
+    assert!(hits.iter().take(10).any(|h| h["nda"] == nda.as_str()), "{name}: {found}");
+    for k in [
+        "nda",
+        "siret",
+        "denomination",
+        "commune",
+        "code_postal",
+        "distance_km",
+        "categories",
+        "thematiques",
+        "score",
+    ] {
+        assert!(hits[0].get(k).is_some(), "{k} missing in {}", hits[0]);
+    }
+    let near = ok_json(data, &["search", "", "--lieu", "Lyon", "--tri", "distance", "--json"]);
+    let d: Vec<f64> =
+        near["resultats"].as_array().unwrap().iter().map(|h| h["distance_km"].as_f64().unwrap()).collect();
+    assert!(!d.is_empty() && d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert!(d.iter().all(|x| *x <= 30.0), "{d:?}");
+    let bad = annuaire(data, &["search", "excel", "--categorie", "cafe"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("valeurs possibles"));
+    let reindexed = annuaire(data, &["reindex"]);
+    assert!(reindexed.status.success(), "{}", String::from_utf8_lossy(&reindexed.stderr));
+
     // export: one row per listed provider, with the geocoding columns.
     let csv = annuaire(data, &["export", "--format", "csv"]);
     assert!(csv.status.success());

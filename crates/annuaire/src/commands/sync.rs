@@ -31,9 +31,17 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
     let outcome = runtime()?.block_on(async {
         let store = open_store(&dir).await?;
         let r = annuaire_sync::sync(&store, &dir, &opts).await;
+        // The index is derived from the store: rebuild it after an import, or when it is missing.
+        let needs_index = matches!(r, Ok(SyncOutcome::Importe(_)))
+            || (r.is_ok() && !annuaire_sync::index_dir(&dir).exists());
+        let indexed = if needs_index { Some(annuaire_sync::reindex(&store, &dir).await) } else { None };
         store.close().await;
-        anyhow::Ok(r)
+        anyhow::Ok((r, indexed))
     })?;
+    let (outcome, indexed) = outcome;
+    if let Some(Err(e)) = &indexed {
+        bail!("données synchronisées, mais l'index de recherche n'a pas pu être reconstruit : {e}");
+    }
     let outcome = match outcome {
         Ok(o) => o,
         Err(e @ SyncError::Fetch(FetchError::Connect { .. } | FetchError::Timeout { .. })) => {

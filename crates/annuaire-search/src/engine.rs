@@ -1,0 +1,1107 @@
+//! Query interpretation, candidate generation, reranking, filters, facets, sorting and paging.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::path::Path;
+
+use annuaire_core::Categorie;
+use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use crate::places::{self, GeoResolver, Place, PlaceKind, PlaceResolver};
+use crate::store::{self, Fields};
+use crate::{
+    FacetValue, Facettes, Hit, Interpretation, SearchDoc, SearchError, SearchQuery, SearchResults,
+    Suggestion, Tri, analysis, lexicon,
+};
+
+/// Radius around an explicit lat/lon when none is given.
+const DEFAULT_POINT_RADIUS_KM: f64 = 30.0;
+/// How many of the best text candidates get the precise (and costlier) name-matching score.
+const RERANK: usize = 200;
+/// Longest place name read at the end of the text, in words ("saint remy de provence").
+const MAX_PLACE_WORDS: usize = 4;
+/// Words between the text and a place that belong to neither ("excel à marseille").
+const CONNECTORS: &[&str] = &[
+    "a", "au", "autour", "pres", "proche", "sur", "en", "dans", "vers", "de", "du", "des", "d", "l", "le",
+    "la", "les",
+];
+/// Autocomplete stops scanning a very short prefix's word range after this many entries.
+const SUGGEST_SCAN: usize = 40_000;
+pub(crate) const MAX_PAR_PAGE: usize = 1000;
+/// Range of the normalised BM25 part of a text score.
+const BASE_SCALE: f32 = 3.0;
+/// Providers sharing a name word beyond which the word is taken as typed (no typo expansion).
+const FREQUENT_WORD: u32 = 20;
+
+/// Grid cell size in degrees, and the most cells a radius search walks before scanning all.
+const CELL_DEG: f64 = 0.2;
+const MAX_CELLS: i64 = 4000;
+
+fn cell(lat: f64, lon: f64) -> (i32, i32) {
+    ((lat / CELL_DEG).floor() as i32, (lon / CELL_DEG).floor() as i32)
+}
+
+/// One (word, provider) pair of the autocomplete index.
+#[derive(Clone, Copy)]
+struct WordEntry {
+    start: u32,
+    len: u8,
+    /// Position of the word in the name, and the name's length in words.
+    pos: u8,
+    nlen: u8,
+    rank: u32,
+    ord: u32,
+}
+
+/// An opened index with its in-memory side tables, all indexed by `ord`.
+pub struct SearchIndex {
+    searcher: Searcher,
+    f: Fields,
+    docs: Vec<SearchDoc>,
+    name_terms: Vec<Box<[Box<str>]>>,
+    /// The display name's words when their order differs from the official text's ("Isabelle
+    /// Andre" for "ANDRE ISABELLE"): the name is matched in both orders.
+    display_terms: HashMap<u32, Box<[Box<str>]>>,
+    city_terms: Vec<Box<[Box<str>]>>,
+    /// Coordinates usable for a radius (commune or postal-code precision), else NaN.
+    lat: Vec<f64>,
+    lon: Vec<f64>,
+    cats: Vec<u8>,
+    topics: Vec<u32>,
+    /// Interned department and region ids; 0 means unknown.
+    dept: Vec<u16>,
+    region: Vec<u16>,
+    dept_codes: Vec<String>,
+    region_codes: Vec<String>,
+    name_rank: Vec<u32>,
+    /// Words in the display name, stop words included.
+    raw_len: Vec<u8>,
+    /// Providers with a precise position by grid cell, and providers by department and region
+    /// id: the smallest of them is what an empty-text search scans.
+    grid: HashMap<(i32, i32), Vec<u32>>,
+    by_dept: Vec<Vec<u32>>,
+    by_region: Vec<Vec<u32>>,
+    /// Name term → number of providers whose name has it.
+    name_df: HashMap<Box<str>, u32>,
+    city_vocab: HashSet<Box<str>>,
+    /// Autocomplete: every name word of every certified provider, sorted by word then by how
+    /// good a completion it is, with the words laid out in one string for a cache-friendly scan.
+    words: Vec<WordEntry>,
+    arena: String,
+    resolver: Box<dyn PlaceResolver>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("documents", &self.docs.len()).finish_non_exhaustive()
+    }
+}
+
+fn cat_bit(c: Categorie) -> u8 {
+    match c {
+        Categorie::ActionsFormation => 1,
+        Categorie::BilansCompetences => 2,
+        Categorie::Vae => 4,
+        Categorie::Apprentissage => 8,
+    }
+}
+
+fn intern(map: &mut HashMap<String, u16>, codes: &mut Vec<String>, code: Option<&str>) -> u16 {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else { return 0 };
+    if let Some(&id) = map.get(code) {
+        return id;
+    }
+    codes.push(code.to_string());
+    let id = (codes.len() - 1) as u16;
+    map.insert(code.to_string(), id);
+    id
+}
+
+/// Collects every matching document with its score, as (ord, score).
+struct AllScores;
+struct SegmentAll {
+    ords: Column<u64>,
+    out: Vec<(u32, f32)>,
+}
+
+impl Collector for AllScores {
+    type Fruit = Vec<(u32, f32)>;
+    type Child = SegmentAll;
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentAll> {
+        Ok(SegmentAll { ords: segment.fast_fields().u64("ord")?, out: Vec::new() })
+    }
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentAll {
+    type Fruit = Vec<(u32, f32)>;
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(ord) = self.ords.first(doc) {
+            self.out.push((ord as u32, score));
+        }
+    }
+    fn harvest(self) -> Self::Fruit {
+        self.out
+    }
+}
+
+/// What a request means once read.
+struct Plan {
+    terms: Vec<String>,
+    texte: String,
+    place: Option<Place>,
+    center: Option<(f64, f64)>,
+    radius: Option<f64>,
+    dept: Option<String>,
+    region: Option<String>,
+    /// When the place was read from the text: the plan that reads it all as text, used if the
+    /// place reading finds nothing ("dupont orange" where Orange is a town but also a name).
+    all_text: Option<Box<Plan>>,
+    /// Whether a text finding nothing with every word may settle for any word. Not for the
+    /// all-text reading of a place: a name that does not exist is no reason to drop the place.
+    any_word: bool,
+}
+
+/// A document that passed the filters.
+#[derive(Clone, Copy)]
+struct Row {
+    ord: u32,
+    score: f32,
+    dist: f64,
+}
+
+fn boxed(q: impl Query + 'static, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+fn term_q(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    boxed(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs), boost)
+}
+
+fn fmt_km(r: f64) -> String {
+    if (r - r.round()).abs() < 1e-9 { format!("{r:.0}") } else { format!("{r:.1}") }
+}
+
+impl SearchIndex {
+    /// Build an index from `docs` into `dir`, atomically replacing any previous one.
+    pub fn build(dir: &Path, docs: impl IntoIterator<Item = SearchDoc>) -> Result<(), SearchError> {
+        store::build(dir, docs)
+    }
+
+    /// Open the index in `dir`, resolving places with `annuaire-geo`.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        Self::open_with(dir, Box::new(GeoResolver))
+    }
+
+    /// Open with another place resolver (tests use a fixed gazetteer).
+    pub fn open_with(dir: &Path, resolver: Box<dyn PlaceResolver>) -> Result<SearchIndex, SearchError> {
+        let (index, docs) = store::open(dir)?;
+        Self::from_parts(index, docs, resolver)
+    }
+
+    fn from_parts(
+        index: Index,
+        docs: Vec<SearchDoc>,
+        resolver: Box<dyn PlaceResolver>,
+    ) -> Result<Self, SearchError> {
+        let (_, f) = store::schema();
+        let reader = index.reader()?;
+        let searcher = reader.searcher();
+        let n = docs.len();
+        let mut s = SearchIndex {
+            searcher,
+            f,
+            name_terms: Vec::with_capacity(n),
+            display_terms: HashMap::new(),
+            city_terms: Vec::with_capacity(n),
+            lat: Vec::with_capacity(n),
+            lon: Vec::with_capacity(n),
+            cats: Vec::with_capacity(n),
+            topics: Vec::with_capacity(n),
+            dept: Vec::with_capacity(n),
+            region: Vec::with_capacity(n),
+            dept_codes: vec![String::new()],
+            region_codes: vec![String::new()],
+            name_rank: vec![0; n],
+            raw_len: docs.iter().map(|d| analysis::words(&d.nom_affichage).len().min(255) as u8).collect(),
+            grid: HashMap::new(),
+            by_dept: Vec::new(),
+            by_region: Vec::new(),
+            name_df: HashMap::new(),
+            city_vocab: HashSet::new(),
+            words: Vec::new(),
+            arena: String::new(),
+            resolver,
+            docs: Vec::new(),
+        };
+        let (mut dmap, mut rmap) = (HashMap::new(), HashMap::new());
+        for d in &docs {
+            let p = store::prepare(d);
+            for t in &p.name_terms {
+                match s.name_df.get_mut(t.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        s.name_df.insert(t.as_str().into(), 1);
+                    }
+                }
+            }
+            for t in &p.city_terms {
+                if !s.city_vocab.contains(t.as_str()) {
+                    s.city_vocab.insert(t.as_str().into());
+                }
+            }
+            let display = analysis::terms(&d.nom_affichage);
+            let in_order = p.name_terms.iter().filter(|t| display.contains(t)).eq(display.iter());
+            if !in_order {
+                let ord = s.name_terms.len() as u32;
+                s.display_terms.insert(ord, display.into_iter().map(String::into_boxed_str).collect());
+            }
+            s.name_terms.push(p.name_terms.into_iter().map(String::into_boxed_str).collect());
+            s.city_terms.push(p.city_terms.into_iter().map(String::into_boxed_str).collect());
+            // Only a commune or postal-code position is a position; a department or region
+            // centroid would put providers at places they are not.
+            let precise = matches!(d.precision_geo.as_str(), "commune" | "code_postal");
+            match (d.lat, d.lon) {
+                (Some(la), Some(lo)) if precise && la.is_finite() && lo.is_finite() => {
+                    s.lat.push(la);
+                    s.lon.push(lo);
+                }
+                _ => {
+                    s.lat.push(f64::NAN);
+                    s.lon.push(f64::NAN);
+                }
+            }
+            s.cats.push(d.categories.iter().fold(0, |m, c| m | cat_bit(*c)));
+            s.topics.push(p.topics);
+            s.dept.push(intern(&mut dmap, &mut s.dept_codes, d.departement.as_deref()));
+            s.region.push(intern(&mut rmap, &mut s.region_codes, d.region.as_deref()));
+        }
+        s.by_dept = vec![Vec::new(); s.dept_codes.len()];
+        s.by_region = vec![Vec::new(); s.region_codes.len()];
+        for ord in 0..n {
+            s.by_dept[s.dept[ord] as usize].push(ord as u32);
+            s.by_region[s.region[ord] as usize].push(ord as u32);
+            if !s.lat[ord].is_nan() {
+                s.grid.entry(cell(s.lat[ord], s.lon[ord])).or_default().push(ord as u32);
+            }
+        }
+        let folded: Vec<String> = docs.iter().map(|d| analysis::fold(&d.nom_affichage)).collect();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by(|&a, &b| folded[a as usize].cmp(&folded[b as usize]).then(a.cmp(&b)));
+        for (rank, ord) in order.into_iter().enumerate() {
+            s.name_rank[ord as usize] = rank as u32;
+        }
+        let mut entries: Vec<(&str, u8, u8, u32, u32)> = Vec::new();
+        for (ord, terms) in s.name_terms.iter().enumerate() {
+            if s.cats[ord] == 0 {
+                continue;
+            }
+            for (pos, t) in terms.iter().enumerate() {
+                if t.len() < 256 {
+                    entries.push((
+                        t,
+                        pos.min(255) as u8,
+                        terms.len().min(255) as u8,
+                        s.name_rank[ord],
+                        ord as u32,
+                    ));
+                }
+            }
+        }
+        entries.sort_unstable();
+        let mut arena = String::new();
+        let mut words = Vec::with_capacity(entries.len());
+        let mut last: Option<(&str, u32)> = None;
+        for (w, pos, nlen, rank, ord) in entries {
+            // Consecutive entries share their word: store it once.
+            let start = match last {
+                Some((lw, start)) if lw == w => start,
+                _ => {
+                    let start = arena.len() as u32;
+                    arena.push_str(w);
+                    last = Some((w, start));
+                    start
+                }
+            };
+            words.push(WordEntry { start, len: w.len() as u8, pos, nlen, rank, ord });
+        }
+        s.words = words;
+        s.arena = arena;
+        s.docs = docs;
+        Ok(s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    fn word(&self, e: &WordEntry) -> &str {
+        &self.arena[e.start as usize..e.start as usize + e.len as usize]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The indexed document with this NDA.
+    pub fn document(&self, nda: &str) -> Option<&SearchDoc> {
+        self.docs.binary_search_by(|d| d.nda.as_str().cmp(nda)).ok().map(|i| &self.docs[i])
+    }
+
+    // ----- interpretation -------------------------------------------------------------------
+
+    /// A place written at the end of the words, as (place, number of words it takes).
+    fn place_in_text(&self, words: &[String]) -> Option<(Place, usize)> {
+        let lex = lexicon::lexicon();
+        for n in (1..=words.len().min(MAX_PLACE_WORDS)).rev() {
+            let tail = &words[words.len() - n..];
+            if analysis::is_stop_word(&tail[0]) || CONNECTORS.contains(&tail[0].as_str()) {
+                continue;
+            }
+            // A topic or generic word is what people search for, even when a village bears it.
+            if n == 1 && (analysis::is_generic(&tail[0]) || lex.expansions.contains_key(tail[0].as_str())) {
+                continue;
+            }
+            if let Some(p) = self.resolver.exact(&tail.join(" ")) {
+                return Some((p, n));
+            }
+        }
+        None
+    }
+
+    /// Whether some provider's name alone contains every significant term (so "Institut de
+    /// Formation de Marseille" is a name, not a text plus a place).
+    fn some_name_has_all(&self, terms: &[String]) -> Result<bool, SearchError> {
+        let q = self.text_query(terms, true, true, false);
+        Ok(self.searcher.search(&*q, &Count)? > 0)
+    }
+
+    fn interpret(&self, q: &SearchQuery) -> Result<Plan, SearchError> {
+        if let Some(r) = q.rayon_km
+            && !(r.is_finite() && r > 0.0 && r <= 1000.0)
+        {
+            return Err(SearchError::Invalid(format!("rayon invalide : {r} km (entre 0 et 1000)")));
+        }
+        let words = analysis::words(&q.text);
+        let mut plan = Plan {
+            terms: Vec::new(),
+            texte: q.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            place: None,
+            center: None,
+            radius: None,
+            dept: q.departement.clone(),
+            region: q.region.clone(),
+            all_text: None,
+            any_word: true,
+        };
+        let mut text_words = words.clone();
+        match (q.lat, q.lon) {
+            (Some(lat), Some(lon)) => {
+                if !(lat.is_finite()
+                    && lon.is_finite()
+                    && (-90.0..=90.0).contains(&lat)
+                    && (-180.0..=180.0).contains(&lon))
+                {
+                    return Err(SearchError::Invalid(format!("coordonnées invalides : {lat}, {lon}")));
+                }
+                plan.center = Some((lat, lon));
+                plan.radius = Some(q.rayon_km.unwrap_or(DEFAULT_POINT_RADIUS_KM));
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(SearchError::Invalid("il faut la latitude et la longitude".to_string()));
+            }
+            (None, None) => {
+                if let Some(lieu) = q.lieu.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+                    let p = self
+                        .resolver
+                        .best(lieu)
+                        .ok_or_else(|| SearchError::Invalid(format!("lieu inconnu : « {lieu} »")))?;
+                    plan.place = Some(p);
+                } else if let Some((p, n)) = self.place_in_text(&words) {
+                    let mut rest = words[..words.len() - n].to_vec();
+                    while rest.last().is_some_and(|w| CONNECTORS.contains(&w.as_str())) {
+                        rest.pop();
+                    }
+                    let all_terms: Vec<String> =
+                        words.iter().filter(|w| !analysis::is_stop_word(w)).cloned().collect();
+                    // When a name holds every word, place words included, people typed a name.
+                    let is_name = !rest.is_empty() && self.some_name_has_all(&all_terms)?;
+                    if !is_name {
+                        plan.all_text = Some(Box::new(Plan {
+                            terms: all_terms,
+                            texte: plan.texte.clone(),
+                            place: None,
+                            center: None,
+                            radius: None,
+                            dept: plan.dept.clone(),
+                            region: plan.region.clone(),
+                            all_text: None,
+                            any_word: false,
+                        }));
+                        plan.texte = strip_generic_head(&cut_original(&q.text, rest.len()));
+                        text_words = rest;
+                        plan.place = Some(p);
+                    }
+                }
+            }
+        }
+        if let Some(p) = &plan.place {
+            match (places::default_radius_km(p), q.rayon_km) {
+                (_, Some(r)) => {
+                    plan.center = Some((p.lat, p.lon));
+                    plan.radius = Some(r);
+                }
+                (Some(r), None) => {
+                    plan.center = Some((p.lat, p.lon));
+                    plan.radius = Some(r);
+                }
+                (None, None) => match p.kind {
+                    PlaceKind::Region => {
+                        plan.region.get_or_insert_with(|| p.code.clone());
+                    }
+                    _ => {
+                        plan.dept.get_or_insert_with(|| p.code.clone());
+                    }
+                },
+            }
+        }
+        plan.terms = text_words.into_iter().filter(|w| !analysis::is_stop_word(w)).collect();
+        // "formation toulouse": every provider here is about training; around a place, words
+        // that only say so would just hide those whose name lacks them.
+        if plan.center.is_some() && plan.terms.iter().all(|t| analysis::is_generic(t)) {
+            plan.terms.clear();
+        }
+        if plan.terms.is_empty() {
+            plan.texte.clear();
+        }
+        Ok(plan)
+    }
+
+    // ----- text -----------------------------------------------------------------------------
+
+    /// The tantivy query for `terms`. Each term becomes a disjunction of the ways it can match
+    /// (exact name word, stem, prefix if last, typo, city, topic, synonyms); significant terms are
+    /// required (`conjunctive`), generic words and legal forms only add score. `name_only` keeps
+    /// the name-field clauses, to test whether a name contains everything.
+    fn text_query(
+        &self,
+        terms: &[String],
+        name_only: bool,
+        conjunctive: bool,
+        relaxed: bool,
+    ) -> Box<dyn Query> {
+        let f = self.f;
+        let lex = lexicon::lexicon();
+        let any_significant = terms.iter().any(|t| !analysis::is_generic(t) && !analysis::is_legal_form(t));
+        let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, t) in terms.iter().enumerate() {
+            let last = i + 1 == terms.len();
+            let stem = analysis::stem(t);
+            let budget = if relaxed { analysis::relaxed_typo_budget(t) } else { analysis::typo_budget(t) };
+            let mut c: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, term_q(f.name, t, 3.0)), (Occur::Should, term_q(f.stem, &stem, 1.5))];
+            // The last word may be unfinished; so may an unknown word before a city
+            // ("roger ser rouen"): both also match as prefixes.
+            let unknown = !self.name_df.contains_key(t.as_str()) && !self.city_vocab.contains(t.as_str());
+            // A word already in many names is taken as finished: expanding "informatique" as a
+            // prefix walks the dictionary for nothing the stem does not already find.
+            let frequent = self.name_df.get(t.as_str()).is_some_and(|&n| n >= FREQUENT_WORD);
+            if (last && t.len() >= 2 && !frequent) || (unknown && t.len() >= 3) {
+                let q = FuzzyTermQuery::new_prefix(Term::from_field_text(f.name, t), 0, false);
+                c.push((Occur::Should, boxed(q, 2.0)));
+            }
+            // A word found in many names is what was meant, not a typo: its fuzzy expansion
+            // would only add thousands of near-homonyms at a high cost.
+            if budget > 0 && !frequent {
+                let q = FuzzyTermQuery::new(Term::from_field_text(f.name, t), budget, true);
+                c.push((Occur::Should, boxed(q, 2.0)));
+            }
+            if !name_only {
+                c.push((Occur::Should, term_q(f.city, t, 1.0)));
+                if last && unknown && t.len() >= 3 {
+                    let q = FuzzyTermQuery::new_prefix(Term::from_field_text(f.city, t), 0, false);
+                    c.push((Occur::Should, boxed(q, 0.5)));
+                }
+                if budget > 0 && !self.city_vocab.contains(t.as_str()) {
+                    let q = FuzzyTermQuery::new(Term::from_field_text(f.city, t), budget, true);
+                    c.push((Occur::Should, boxed(q, 0.5)));
+                }
+                // A topic word's specialities are its topic's: the topic term already finds them,
+                // and a second union over the same thousands of providers doubles the cost.
+                let expansion = lex.expansions.get(t.as_str());
+                if expansion.is_none_or(|e| e.topics.is_empty()) {
+                    c.push((Occur::Should, term_q(f.spec, &stem, 0.5)));
+                }
+                if t.bytes().all(|b| b.is_ascii_digit()) {
+                    c.push((Occur::Should, term_q(f.ident, t, 20.0)));
+                }
+                if let Some(e) = lex.expansions.get(t.as_str()) {
+                    for &topic in &e.topics {
+                        c.push((Occur::Should, term_q(f.topic, lex.thematiques[topic].slug, 1.5)));
+                    }
+                    for eq in &e.equivalents {
+                        c.push((Occur::Should, self.phrase_q(eq)));
+                    }
+                }
+            }
+            // The name-only test asks for every word, generic ones included.
+            let weak = analysis::is_generic(t) || analysis::is_legal_form(t);
+            let required = conjunctive && (name_only || !any_significant || !weak);
+            top.push((if required { Occur::Must } else { Occur::Should }, Box::new(BooleanQuery::new(c))));
+        }
+        if !name_only {
+            // Multi-word topic phrases and synonyms ("ressources humaines", "petite enfance").
+            for k in 2..=lex.max_phrase.min(terms.len()) {
+                for w in terms.windows(k) {
+                    if let Some(e) = lex.expansions.get(w.join(" ").as_str()) {
+                        for &topic in &e.topics {
+                            top.push((Occur::Should, term_q(f.topic, lex.thematiques[topic].slug, 2.0)));
+                        }
+                        for eq in &e.equivalents {
+                            top.push((Occur::Should, self.phrase_q(eq)));
+                        }
+                    }
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(top))
+    }
+
+    /// An equivalent phrase: all of its words, in names or specialities.
+    fn phrase_q(&self, words: &[String]) -> Box<dyn Query> {
+        let f = self.f;
+        let per_word = |w: &String| -> Box<dyn Query> {
+            let s = analysis::stem(w);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, term_q(f.name, w, 1.5)),
+                (Occur::Should, term_q(f.stem, &s, 1.0)),
+                (Occur::Should, term_q(f.spec, &s, 0.5)),
+            ]))
+        };
+        if words.len() == 1 {
+            return per_word(&words[0]);
+        }
+        Box::new(BooleanQuery::new(words.iter().map(|w| (Occur::Must, per_word(w))).collect()))
+    }
+
+    /// Text candidates with scores: every word first, then relaxations when that finds nothing.
+    fn candidates(&self, terms: &[String], any_word: bool) -> Result<Vec<(u32, f32)>, SearchError> {
+        let mut c = self.searcher.search(&*self.text_query(terms, false, true, false), &AllScores)?;
+        // Nothing has every word: allow one typo in 4-letter words too ("jcob" for "jacob"), and
+        // only then settle for any word.
+        if c.is_empty() && terms.iter().any(|t| analysis::relaxed_typo_budget(t) > analysis::typo_budget(t)) {
+            c = self.searcher.search(&*self.text_query(terms, false, true, true), &AllScores)?;
+        }
+        if c.is_empty() && any_word && terms.len() > 1 {
+            c = self.searcher.search(&*self.text_query(terms, false, false, true), &AllScores)?;
+        }
+        self.rerank(terms, &mut c);
+        Ok(c)
+    }
+
+    /// Normalise scores to 0–BASE_SCALE and add a name-matching bonus to the best candidates: how much
+    /// of the query the name covers (exact words above typos), how much of the name the query
+    /// covers (so "Dupont Formation" beats "Dupont Formation Conseil Sud" for "dupont formation").
+    fn rerank(&self, terms: &[String], c: &mut [(u32, f32)]) {
+        let max = c.iter().map(|x| x.1).fold(0.0f32, f32::max);
+        if max <= 0.0 {
+            return;
+        }
+        // BM25 brings word rarity; the name-matching bonus below, more precise, dominates.
+        for x in c.iter_mut() {
+            x.1 = BASE_SCALE * x.1 / max;
+        }
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let top = if c.len() > RERANK {
+            c.select_nth_unstable_by(RERANK - 1, by_score);
+            &mut c[..RERANK]
+        } else {
+            &mut c[..]
+        };
+        for x in top.iter_mut() {
+            let ord = x.0 as usize;
+            let mut bonus = self.name_bonus(terms, ord, &self.name_terms[ord]);
+            if let Some(display) = self.display_terms.get(&x.0) {
+                bonus = bonus.max(self.name_bonus(terms, ord, display));
+            }
+            x.1 += bonus;
+        }
+    }
+
+    fn name_bonus(&self, terms: &[String], ord: usize, name: &[Box<str>]) -> f32 {
+        let city = &self.city_terms[ord];
+        let mut used = 0u64;
+        let (mut qsum, mut qgot) = (0.0f32, 0.0f32);
+        let mut exact_all = true;
+        // Name position matched by each query term, to reward the name's own word order.
+        let mut at = [usize::MAX; 16];
+        for (i, t) in terms.iter().enumerate() {
+            let weak = analysis::is_generic(t) || analysis::is_legal_form(t);
+            let w = if weak { 0.3 } else { 1.0 };
+            qsum += w;
+            let last = i + 1 == terms.len();
+            let budget = analysis::relaxed_typo_budget(t);
+            let mut best = (0.0f32, usize::MAX);
+            for (j, n) in name.iter().enumerate() {
+                let n = n.as_ref();
+                let m = if n == t {
+                    1.0
+                } else if t.len() >= 3 && n.starts_with(t.as_str()) {
+                    if last { 0.8 } else { 0.75 }
+                } else if budget > 0 && n.len().abs_diff(t.len()) <= budget as usize {
+                    // `distance_within` answers budget + 1 for "too far".
+                    match analysis::distance_within(t, n, budget) {
+                        d if d > budget => 0.0,
+                        1 => 0.7,
+                        _ => 0.55,
+                    }
+                } else {
+                    0.0
+                };
+                if m > best.0 {
+                    best = (m, j);
+                    if m == 1.0 {
+                        break;
+                    }
+                }
+            }
+            if best.0 > 0.0 {
+                qgot += w * best.0;
+                if best.1 < 64 {
+                    used |= 1 << best.1;
+                }
+                if i < at.len() {
+                    at[i] = best.1;
+                }
+                if best.0 < 1.0 {
+                    exact_all = false;
+                }
+            } else if city.iter().any(|c| c.as_ref() == t) {
+                // The city typed after a name counts as fully as a name word.
+                qgot += w;
+            } else if last && t.len() >= 3 && city.iter().any(|c| c.starts_with(t.as_str())) {
+                qgot += w * 0.8;
+            } else {
+                exact_all = false;
+            }
+        }
+        let significant: Vec<usize> =
+            (0..name.len().min(64)).filter(|&j| !analysis::is_legal_form(&name[j])).collect();
+        let covered = significant.iter().filter(|&&j| used & (1 << j) != 0).count();
+        let dcov = if significant.is_empty() { 0.0 } else { covered as f32 / significant.len() as f32 };
+        let qcov = if qsum > 0.0 { qgot / qsum } else { 0.0 };
+        let exact = if exact_all && covered == significant.len() { 2.0 } else { 0.0 };
+        let n = terms.len().min(at.len());
+        let adjacent = (1..n).filter(|&i| at[i - 1] != usize::MAX && at[i] == at[i - 1] + 1).count();
+        let order = if n > 1 { adjacent as f32 / (n - 1) as f32 } else { 0.0 };
+        let starts = if at[0] == 0 { 0.5 } else { 0.0 };
+        // The query reads like the name: its name-matched words are the name's first words, in
+        // order ("avenir academie paris" is "Avenir Académie" in Paris more than "Académie Avenir
+        // Paris").
+        let matched: Vec<usize> = at[..n].iter().copied().filter(|&p| p != usize::MAX).collect();
+        let in_sequence = !matched.is_empty() && matched.iter().enumerate().all(|(k, &p)| p == k);
+        let sequence = if in_sequence && covered == significant.len() { 1.5 } else { 0.0 };
+        // Among otherwise equal names, the shorter one ("Roux Nicolas" before "Le Roux Nicolas").
+        let length = 0.02 * f32::from(self.raw_len[ord]);
+        6.0 * qcov + 3.0 * dcov + exact + 2.0 * order + starts + sequence - length
+    }
+
+    // ----- search ---------------------------------------------------------------------------
+
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let mut plan = self.interpret(q)?;
+        let fallback = plan.all_text.take();
+        let results = self.run(q, &plan)?;
+        if let Some(all_text) = fallback
+            && results.total == 0
+        {
+            let other = self.run(q, &all_text)?;
+            if other.total > 0 {
+                return Ok(other);
+            }
+        }
+        Ok(results)
+    }
+
+    fn run(&self, q: &SearchQuery, plan: &Plan) -> Result<SearchResults, SearchError> {
+        let par_page = q.par_page.clamp(1, MAX_PAR_PAGE);
+        let page = q.page.max(1);
+
+        let mut cat_mask = 0u8;
+        for c in &q.categories {
+            cat_mask |= cat_bit(*c);
+        }
+        let mut topic_mask = 0u32;
+        for slug in &q.thematiques {
+            let i = lexicon::topic_index(slug.trim()).ok_or_else(|| {
+                let all: Vec<&str> = lexicon::thematiques().iter().map(|t| t.slug).collect();
+                SearchError::Invalid(format!(
+                    "thématique inconnue « {slug} » ; valeurs possibles : {}",
+                    all.join(", ")
+                ))
+            })?;
+            topic_mask |= 1 << i;
+        }
+        // An unknown code matches nothing (u16::MAX is never assigned).
+        let id_of = |codes: &[String], code: &Option<String>| -> Option<u16> {
+            code.as_deref().map(|c| codes.iter().position(|x| x == c.trim()).map_or(u16::MAX, |i| i as u16))
+        };
+        let dept = id_of(&self.dept_codes, &plan.dept).filter(|&d| d != 0 || plan.dept.is_none());
+        let region = id_of(&self.region_codes, &plan.region);
+        let dept = match (dept, plan.dept.as_deref()) {
+            (None, Some(_)) => Some(u16::MAX),
+            (d, _) => d,
+        };
+
+        // A latitude/longitude box around the circle rejects most providers before any
+        // trigonometry.
+        let bbox = match (plan.center, plan.radius) {
+            (Some((la, lo)), Some(r)) => {
+                let dlat = r / 111.0 + 0.01;
+                let cos = la.to_radians().cos();
+                let dlon = if cos > 0.05 { r / (111.0 * cos) + 0.01 } else { 360.0 };
+                Some((la - dlat, la + dlat, lo - dlon, lo + dlon))
+            }
+            _ => None,
+        };
+        let accept = |ord: usize| -> Option<f64> {
+            if let Some((a, b, c, d)) = bbox {
+                let (la, lo) = (self.lat[ord], self.lon[ord]);
+                // NaN fails these comparisons too: no precise position, never in a radius.
+                if !(la >= a && la <= b && lo >= c && lo <= d) {
+                    return None;
+                }
+            }
+            if !q.inclure_non_certifies && self.cats[ord] == 0 {
+                return None;
+            }
+            if cat_mask != 0 && self.cats[ord] & cat_mask == 0 {
+                return None;
+            }
+            if topic_mask != 0 && self.topics[ord] & topic_mask == 0 {
+                return None;
+            }
+            if dept.is_some_and(|d| self.dept[ord] != d) || region.is_some_and(|r| self.region[ord] != r) {
+                return None;
+            }
+            let dist = match plan.center {
+                Some((la, lo)) if !self.lat[ord].is_nan() => {
+                    places::haversine_km(la, lo, self.lat[ord], self.lon[ord])
+                }
+                _ => f64::NAN,
+            };
+            if let Some(r) = plan.radius
+                && (dist.is_nan() || dist > r)
+            {
+                // NaN (no precise position) is never inside a radius.
+                return None;
+            }
+            Some(dist)
+        };
+
+        let has_text = !plan.terms.is_empty();
+        let mut rows: Vec<Row> = Vec::new();
+        if has_text {
+            for (ord, score) in self.candidates(&plan.terms, plan.any_word)? {
+                if let Some(dist) = accept(ord as usize) {
+                    rows.push(Row { ord, score, dist });
+                }
+            }
+        } else {
+            let mut scan = |ords: &mut dyn Iterator<Item = u32>| {
+                for ord in ords {
+                    if let Some(dist) = accept(ord as usize) {
+                        rows.push(Row { ord, score: 0.0, dist });
+                    }
+                }
+            };
+            let cells = bbox.map(|(a, b, c, d)| {
+                let (lo, hi) = (cell(a, c), cell(b, d));
+                (lo, hi, (hi.0 - lo.0 + 1) as i64 * (hi.1 - lo.1 + 1) as i64)
+            });
+            match (cells, dept, region) {
+                (Some((lo, hi, count)), _, _) if count <= MAX_CELLS => {
+                    for i in lo.0..=hi.0 {
+                        for j in lo.1..=hi.1 {
+                            if let Some(v) = self.grid.get(&(i, j)) {
+                                scan(&mut v.iter().copied());
+                            }
+                        }
+                    }
+                }
+                (_, Some(d), _) => scan(&mut self.by_dept.get(d as usize).into_iter().flatten().copied()),
+                (_, None, Some(r)) => {
+                    scan(&mut self.by_region.get(r as usize).into_iter().flatten().copied())
+                }
+                _ => scan(&mut (0..self.docs.len() as u32)),
+            }
+        }
+        if has_text && let Some(r) = plan.radius {
+            // Proximity boost: up to +30% at the centre, nothing at the edge.
+            for row in rows.iter_mut().filter(|row| !row.dist.is_nan()) {
+                row.score *= 1.0 + 0.3 * (1.0 - (row.dist / r).min(1.0)) as f32;
+            }
+        }
+
+        let facettes = self.facets(&rows);
+        let total = rows.len();
+
+        let tri = match q.tri {
+            Tri::Distance if plan.center.is_none() => Tri::Pertinence,
+            t => t,
+        };
+        let by_dist = |a: &Row, b: &Row| {
+            let da = if a.dist.is_nan() { f64::INFINITY } else { a.dist };
+            let db = if b.dist.is_nan() { f64::INFINITY } else { b.dist };
+            da.total_cmp(&db)
+        };
+        let name = |a: &Row, b: &Row| self.name_rank[a.ord as usize].cmp(&self.name_rank[b.ord as usize]);
+        let cmp = |a: &Row, b: &Row| -> Ordering {
+            match tri {
+                Tri::Nom => name(a, b),
+                Tri::Distance => {
+                    by_dist(a, b).then_with(|| b.score.total_cmp(&a.score)).then_with(|| name(a, b))
+                }
+                Tri::Pertinence if has_text => b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord)),
+                Tri::Pertinence if plan.center.is_some() => by_dist(a, b).then_with(|| name(a, b)),
+                Tri::Pertinence => name(a, b),
+            }
+        };
+        let start = (page - 1).saturating_mul(par_page);
+        let end = start.saturating_add(par_page).min(total);
+        let resultats = if start >= total {
+            Vec::new()
+        } else {
+            if end < total {
+                rows.select_nth_unstable_by(end - 1, cmp);
+                rows.truncate(end);
+            }
+            rows.sort_unstable_by(cmp);
+            rows[start..end].iter().map(|r| self.hit(r)).collect()
+        };
+
+        let interpretation = interpretation(plan);
+        Ok(SearchResults { total, interpretation, facettes, resultats })
+    }
+
+    fn hit(&self, r: &Row) -> Hit {
+        let d = &self.docs[r.ord as usize];
+        let lex = lexicon::lexicon();
+        let topics = self.topics[r.ord as usize];
+        Hit {
+            nda: d.nda.clone(),
+            siret: d.siret.clone(),
+            denomination: d.nom_affichage.clone(),
+            commune: d.commune.clone().or_else(|| d.ville.clone()),
+            code_postal: d.code_postal.clone(),
+            distance_km: (!r.dist.is_nan()).then(|| (r.dist * 100.0).round() / 100.0),
+            categories: d.categories.clone(),
+            thematiques: (0..lex.thematiques.len())
+                .filter(|i| topics & (1 << i) != 0)
+                .map(|i| lex.thematiques[i].slug.to_string())
+                .collect(),
+            score: (r.score * 1000.0).round() / 1000.0,
+        }
+    }
+
+    fn facets(&self, rows: &[Row]) -> Facettes {
+        let lex = lexicon::lexicon();
+        let mut topics = [0usize; 32];
+        // Scopes are counted per combination (16 of them), expanded once at the end.
+        let mut by_mask = [0usize; 16];
+        let mut depts = vec![0usize; self.dept_codes.len()];
+        let mut regions = vec![0usize; self.region_codes.len()];
+        for r in rows {
+            let o = r.ord as usize;
+            let mut t = self.topics[o];
+            while t != 0 {
+                topics[t.trailing_zeros() as usize] += 1;
+                t &= t - 1;
+            }
+            by_mask[self.cats[o] as usize & 15] += 1;
+            depts[self.dept[o] as usize] += 1;
+            regions[self.region[o] as usize] += 1;
+        }
+        let mut cats = [0usize; 4];
+        for (mask, n) in by_mask.iter().enumerate() {
+            for (i, c) in cats.iter_mut().enumerate() {
+                if mask & (1 << i) != 0 {
+                    *c += n;
+                }
+            }
+        }
+        fn sorted(mut v: Vec<FacetValue>) -> Vec<FacetValue> {
+            v.retain(|f| f.nombre > 0);
+            v.sort_by(|a, b| b.nombre.cmp(&a.nombre).then_with(|| a.valeur.cmp(&b.valeur)));
+            v
+        }
+        let coded = |codes: &[String], counts: &[usize], label: fn(&str) -> Option<String>| {
+            sorted(
+                codes
+                    .iter()
+                    .zip(counts)
+                    .skip(1)
+                    .map(|(c, &n)| FacetValue {
+                        valeur: c.clone(),
+                        libelle: label(c).unwrap_or_else(|| c.clone()),
+                        nombre: n,
+                    })
+                    .collect(),
+            )
+        };
+        Facettes {
+            thematiques: sorted(
+                lex.thematiques
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| FacetValue {
+                        valeur: t.slug.to_string(),
+                        libelle: t.libelle.to_string(),
+                        nombre: topics[i],
+                    })
+                    .collect(),
+            ),
+            categories: sorted(
+                Categorie::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| FacetValue {
+                        valeur: c.slug().to_string(),
+                        libelle: c.libelle().to_string(),
+                        nombre: cats[i],
+                    })
+                    .collect(),
+            ),
+            departements: coded(&self.dept_codes, &depts, places::nom_departement),
+            regions: coded(&self.region_codes, &regions, places::nom_region),
+        }
+    }
+
+    // ----- autocomplete ---------------------------------------------------------------------
+
+    /// Certified providers whose name has a word starting with the last typed word and contains
+    /// the previous ones. Whole-word completions come first, then names where the word comes
+    /// early, then shorter names.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        // The last word is being typed: "d" may become "dupont", so it is never a stop word.
+        let words = analysis::words(prefix);
+        let Some((last, rest)) = words.split_last() else { return Ok(Vec::new()) };
+        let others: Vec<&String> = rest.iter().filter(|w| !analysis::is_stop_word(w)).collect();
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let keep = limit.saturating_mul(4).min(1000);
+        let lo = self.words.partition_point(|e| self.word(e) < last.as_str());
+        let mut heap: BinaryHeap<((u8, u8, u8, u32), u32)> = BinaryHeap::new();
+        for e in self.words[lo..].iter().take(SUGGEST_SCAN) {
+            let w = self.word(e);
+            if !w.starts_with(last.as_str()) {
+                break;
+            }
+            let key = (u8::from(w.len() != last.len()), e.pos, e.nlen, e.rank);
+            if heap.len() >= keep && heap.peek().is_some_and(|top| key >= top.0) {
+                continue;
+            }
+            let name = &self.name_terms[e.ord as usize];
+            if !others
+                .iter()
+                .all(|t| name.iter().any(|n| n.as_ref() == t.as_str() || n.starts_with(t.as_str())))
+            {
+                continue;
+            }
+            heap.push((key, e.ord));
+            if heap.len() > keep {
+                heap.pop();
+            }
+        }
+        let mut best = heap.into_vec();
+        best.sort_unstable();
+        let mut seen = HashSet::new();
+        Ok(best
+            .into_iter()
+            .filter(|(_, o)| seen.insert(*o))
+            .take(limit)
+            .map(|(_, o)| {
+                let d = &self.docs[o as usize];
+                Suggestion {
+                    nda: d.nda.clone(),
+                    denomination: d.nom_affichage.clone(),
+                    commune: d.commune.clone().or_else(|| d.ville.clone()),
+                    code_postal: d.code_postal.clone(),
+                }
+            })
+            .collect())
+    }
+}
+
+/// The text without its leading generic and stop words, for the interpretation: « excel » rather
+/// than « formation excel » (those words only weigh on the score).
+fn strip_generic_head(text: &str) -> String {
+    let toks: Vec<&str> = text.split_whitespace().collect();
+    let skip = toks
+        .iter()
+        .take_while(|t| {
+            let w = analysis::words(t);
+            !w.is_empty() && w.iter().all(|w| analysis::is_generic(w) || analysis::is_stop_word(w))
+        })
+        .count();
+    if skip == toks.len() { text.to_string() } else { toks[skip..].join(" ") }
+}
+
+/// The original text up to its `keep`-th analysed word, so the interpretation shows what people
+/// typed ("Sécurité") rather than its folded form.
+fn cut_original(text: &str, keep: usize) -> String {
+    if keep == 0 {
+        return String::new();
+    }
+    let mut count = 0;
+    let mut out: Vec<&str> = Vec::new();
+    for tok in text.split_whitespace() {
+        out.push(tok);
+        count += analysis::words(tok).len();
+        if count >= keep {
+            break;
+        }
+    }
+    if count == keep { out.join(" ") } else { analysis::words(text)[..keep.min(count)].join(" ") }
+}
+
+/// "de Marseille", "d’Arles": French elides before a vowel.
+fn de(nom: &str) -> String {
+    let vowel = nom.chars().next().is_some_and(|c| "AEIOUYÉÈÊÂÎÔaeiouyéèêâîô".contains(c));
+    if vowel { format!("d’{nom}") } else { format!("de {nom}") }
+}
+
+fn interpretation(plan: &Plan) -> Interpretation {
+    let mut parts = Vec::new();
+    if !plan.texte.is_empty() {
+        parts.push(format!("« {} »", plan.texte));
+    }
+    match (&plan.place, plan.center, plan.radius) {
+        (Some(p), Some(_), Some(r)) => parts.push(format!("autour {} ({} km)", de(&p.nom), fmt_km(r))),
+        (None, Some((la, lo)), Some(r)) => {
+            parts.push(format!("autour de {la:.4}, {lo:.4} ({} km)", fmt_km(r)))
+        }
+        (Some(p), _, _) if p.kind == PlaceKind::Region => parts.push(format!("dans la région {}", p.nom)),
+        (Some(p), _, _) => parts.push(format!("dans le département {} ({})", p.nom, p.code)),
+        _ => {}
+    }
+    if parts.is_empty() {
+        parts.push("tous les organismes".to_string());
+    }
+    Interpretation {
+        texte: plan.texte.clone(),
+        lieu: plan.place.clone(),
+        rayon_km: plan.radius,
+        libelle: parts.join(" "),
+    }
+}

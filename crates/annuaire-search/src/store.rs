@@ -1,0 +1,273 @@
+//! The on-disk index: schema, per-document derived text, atomic build and swap.
+//!
+//! `dir` is a symbolic link to a versioned sibling directory (`.<name>.<stamp>`). A build writes a
+//! new version next to it and replaces the link with `rename`, which is atomic: a reader opens
+//! either the old or the new index, never a half-built one, and a failed build leaves the link
+//! (and the old index) untouched. Old versions are removed after the swap; readers that still
+//! have them open keep working because their files stay alive until closed.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{Index, TantivyDocument};
+
+use crate::{SearchDoc, SearchError, analysis, lexicon};
+
+/// Bumped whenever the schema or the analysis changes, so an old index asks for a rebuild.
+pub(crate) const FORMAT: u32 = 1;
+const MANIFEST: &str = "annuaire-search.json";
+const DOCS: &str = "docs.json";
+/// Our analysis produces space-separated terms; tantivy only splits them.
+const TOKENIZER: &str = "annuaire_ws";
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    documents: usize,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub ord: Field,
+    /// Folded name terms: exact, prefix and fuzzy matching.
+    pub name: Field,
+    /// Stemmed name terms.
+    pub stem: Field,
+    /// Folded city, commune and postal code.
+    pub city: Field,
+    /// Stemmed speciality labels.
+    pub spec: Field,
+    /// Topic slugs.
+    pub topic: Field,
+    /// NDA, SIRET, SIREN.
+    pub ident: Field,
+}
+
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        ord: b.add_u64_field("ord", FAST),
+        name: b.add_text_field("name", text.clone()),
+        stem: b.add_text_field("stem", text.clone()),
+        city: b.add_text_field("city", text.clone()),
+        spec: b.add_text_field("spec", text.clone()),
+        topic: b.add_text_field("topic", text.clone()),
+        ident: b.add_text_field("ident", text),
+    };
+    (b.build(), fields)
+}
+
+pub(crate) fn register_tokenizer(index: &Index) {
+    index.tokenizers().register(TOKENIZER, TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
+}
+
+/// Text derived from a document, shared by the build (what tantivy indexes) and the open (what
+/// the reranker and autocomplete read).
+pub(crate) struct Prepared {
+    pub name_terms: Vec<String>,
+    pub city_terms: Vec<String>,
+    pub topics: u32,
+}
+
+pub(crate) fn prepare(doc: &SearchDoc) -> Prepared {
+    let mut name_terms = analysis::terms(&doc.denomination);
+    for t in analysis::terms(&doc.nom_affichage) {
+        if !name_terms.contains(&t) {
+            name_terms.push(t);
+        }
+    }
+    let mut city_terms = Vec::new();
+    for text in [&doc.ville, &doc.commune, &doc.code_postal].into_iter().flatten() {
+        for t in analysis::terms(text) {
+            if !city_terms.contains(&t) {
+                city_terms.push(t);
+            }
+        }
+    }
+    let topics = lexicon::topic_mask(doc.specialites.iter().map(|(code, _)| code.as_str()));
+    Prepared { name_terms, city_terms, topics }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
+    move |source| SearchError::Io { path: path.to_path_buf(), source }
+}
+
+/// Build a new index version from `docs` and swap it in.
+pub(crate) fn build(dir: &Path, docs: impl IntoIterator<Item = SearchDoc>) -> Result<(), SearchError> {
+    let mut docs: Vec<SearchDoc> = docs.into_iter().collect();
+    // The NDA order gives deterministic doc numbers, hence deterministic tie-breaks.
+    docs.sort_by(|a, b| a.nda.cmp(&b.nda));
+    docs.dedup_by(|a, b| a.nda == b.nda);
+
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dir
+        .file_name()
+        .ok_or_else(|| SearchError::Invalid(format!("chemin d'index invalide : {}", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
+    fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let stamp =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let version_name = format!(".{name}.{stamp}-{}", std::process::id());
+    let version = parent.join(&version_name);
+    fs::create_dir(&version).map_err(io(&version))?;
+
+    if let Err(e) = write_version(&version, &docs) {
+        let _ = fs::remove_dir_all(&version);
+        return Err(e);
+    }
+    swap(dir, &parent, &name, &version_name).inspect_err(|_| {
+        let _ = fs::remove_dir_all(&version);
+    })
+}
+
+fn write_version(version: &Path, docs: &[SearchDoc]) -> Result<(), SearchError> {
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(version, schema)?;
+    register_tokenizer(&index);
+    // Two indexing threads: the build must stay under 3 s at national scale on two cores.
+    // Documents map to their `ord` through a fast field, so segment count and order are free.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(2, 256_000_000)?;
+    // Names share most of their words and specialities come from a short list: stemming each
+    // distinct word or label once halves the build.
+    let mut stems: HashMap<String, String> = HashMap::new();
+    let mut label_stems: HashMap<&str, Vec<String>> = HashMap::new();
+    for (ord, doc) in docs.iter().enumerate() {
+        let p = prepare(doc);
+        let mut td = TantivyDocument::default();
+        td.add_u64(f.ord, ord as u64);
+        td.add_text(f.name, p.name_terms.join(" "));
+        let mut stemmed = String::new();
+        for t in &p.name_terms {
+            let s = stems.entry(t.clone()).or_insert_with(|| analysis::stem(t));
+            if !stemmed.is_empty() {
+                stemmed.push(' ');
+            }
+            stemmed.push_str(s);
+        }
+        td.add_text(f.stem, stemmed);
+        td.add_text(f.city, p.city_terms.join(" "));
+        let mut spec: Vec<String> = Vec::new();
+        for (_, label) in &doc.specialites {
+            let ls = label_stems
+                .entry(label.as_str())
+                .or_insert_with(|| analysis::terms(label).iter().map(|t| analysis::stem(t)).collect());
+            for s in ls.iter() {
+                if !spec.contains(s) {
+                    spec.push(s.clone());
+                }
+            }
+        }
+        td.add_text(f.spec, spec.join(" "));
+        let lex = lexicon::lexicon();
+        let topics: Vec<&str> = (0..lex.thematiques.len())
+            .filter(|i| p.topics & (1 << i) != 0)
+            .map(|i| lex.thematiques[i].slug)
+            .collect();
+        td.add_text(f.topic, topics.join(" "));
+        let ident: Vec<&str> = [Some(&doc.nda), doc.siret.as_ref(), doc.siren.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.as_str())
+            .collect();
+        td.add_text(f.ident, ident.join(" "));
+        writer.add_document(td)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let path = version.join(DOCS);
+    let file = fs::File::create(&path).map_err(io(&path))?;
+    let mut w = BufWriter::new(file);
+    serde_json::to_writer(&mut w, docs).map_err(|source| SearchError::Docs { path: path.clone(), source })?;
+    w.flush().map_err(io(&path))?;
+    w.get_ref().sync_all().map_err(io(&path))?;
+
+    // The manifest is written last: a version directory without one is incomplete.
+    let path = version.join(MANIFEST);
+    let manifest = serde_json::to_vec(&Manifest { format: FORMAT, documents: docs.len() })
+        .map_err(|source| SearchError::Docs { path: path.clone(), source })?;
+    fs::write(&path, manifest).map_err(io(&path))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn swap(dir: &Path, parent: &Path, name: &str, version_name: &str) -> Result<(), SearchError> {
+    let previous = fs::read_link(dir).ok();
+    let link_tmp = parent.join(format!("{version_name}.link"));
+    std::os::unix::fs::symlink(version_name, &link_tmp).map_err(io(&link_tmp))?;
+    if let Ok(meta) = fs::symlink_metadata(dir)
+        && meta.is_dir()
+    {
+        // A plain directory (not made by us): move it aside once, then use links from now on.
+        let aside = parent.join(format!(".{name}.replaced-{version_name}"));
+        fs::rename(dir, &aside).map_err(io(dir))?;
+        let _ = fs::remove_dir_all(&aside);
+    }
+    fs::rename(&link_tmp, dir).map_err(io(dir))?;
+    if let Some(prev) = previous {
+        let prev = if prev.is_absolute() { prev } else { parent.join(prev) };
+        let _ = fs::remove_dir_all(prev);
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn swap(dir: &Path, parent: &Path, name: &str, version_name: &str) -> Result<(), SearchError> {
+    // Without symbolic links the swap is two renames; the gap between them is tiny.
+    let aside = parent.join(format!(".{name}.old-{version_name}"));
+    if dir.exists() {
+        fs::rename(dir, &aside).map_err(io(dir))?;
+    }
+    fs::rename(parent.join(version_name), dir).map_err(io(dir))?;
+    let _ = fs::remove_dir_all(&aside);
+    Ok(())
+}
+
+/// Open the tantivy index and read the document table, checking the format.
+pub(crate) fn open(dir: &Path) -> Result<(Index, Vec<SearchDoc>), SearchError> {
+    // Resolve the link once so the manifest, the index and the table all come from the same
+    // version even if a build swaps it meanwhile.
+    let real = match fs::canonicalize(dir) {
+        Ok(p) => p,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SearchError::Missing(dir.to_path_buf()));
+        }
+        Err(e) => return Err(SearchError::Io { path: dir.to_path_buf(), source: e }),
+    };
+    let manifest_path = real.join(MANIFEST);
+    let bytes = match fs::read(&manifest_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SearchError::Missing(dir.to_path_buf()));
+        }
+        Err(e) => return Err(SearchError::Io { path: manifest_path, source: e }),
+    };
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|source| SearchError::Docs { path: manifest_path.clone(), source })?;
+    if manifest.format != FORMAT {
+        return Err(SearchError::Version {
+            path: dir.to_path_buf(),
+            found: manifest.format,
+            expected: FORMAT,
+        });
+    }
+    let index = Index::open_in_dir(&real)?;
+    register_tokenizer(&index);
+    let path = real.join(DOCS);
+    let file = fs::File::open(&path).map_err(io(&path))?;
+    let docs: Vec<SearchDoc> = serde_json::from_reader(BufReader::new(file))
+        .map_err(|source| SearchError::Docs { path: path.clone(), source })?;
+    Ok((index, docs))
+}

@@ -1,0 +1,72 @@
+//! The index is swapped atomically and a failed or bad build never hurts the one in place.
+
+use annuaire_search::{SearchDoc, SearchError, SearchIndex, SearchQuery};
+
+fn doc(nda: &str, name: &str) -> SearchDoc {
+    SearchDoc {
+        nda: nda.into(),
+        siret: None,
+        siren: None,
+        denomination: name.into(),
+        nom_affichage: name.into(),
+        code_postal: None,
+        ville: None,
+        code_commune: None,
+        commune: None,
+        departement: None,
+        region: None,
+        lat: None,
+        lon: None,
+        precision_geo: "aucune".into(),
+        categories: vec![annuaire_core::Categorie::ActionsFormation],
+        specialites: vec![],
+    }
+}
+
+#[test]
+fn rebuild_swaps_and_old_readers_keep_working() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    assert!(matches!(SearchIndex::open(&dir), Err(SearchError::Missing(_))));
+
+    SearchIndex::build(&dir, vec![doc("1", "Alpha Formation"), doc("2", "Beta Conseil")]).unwrap();
+    let old = SearchIndex::open(&dir).unwrap();
+    assert_eq!(old.len(), 2);
+
+    // Duplicated NDAs keep one document.
+    SearchIndex::build(&dir, vec![doc("3", "Gamma"), doc("3", "Gamma"), doc("4", "Delta")]).unwrap();
+    let new = SearchIndex::open(&dir).unwrap();
+    assert_eq!(new.len(), 2);
+    assert_eq!(new.search(&SearchQuery::text("gamma")).unwrap().total, 1);
+    assert_eq!(new.search(&SearchQuery::text("alpha")).unwrap().total, 0);
+    // The reader opened before the swap still answers from its own version.
+    assert_eq!(old.search(&SearchQuery::text("alpha")).unwrap().total, 1);
+
+    // Only the live version and the link remain next to it.
+    let entries: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+}
+
+#[test]
+fn failed_build_keeps_the_old_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    SearchIndex::build(&dir, vec![doc("1", "Alpha")]).unwrap();
+    // A build whose target cannot be created fails without touching anything.
+    let bad = tmp.path().join("index").join("docs.json").join("nested");
+    assert!(SearchIndex::build(&bad, vec![doc("2", "Beta")]).is_err());
+    let idx = SearchIndex::open(&dir).unwrap();
+    assert_eq!(idx.len(), 1);
+    assert_eq!(idx.search(&SearchQuery::text("alpha")).unwrap().total, 1);
+}
+
+#[test]
+fn a_plain_directory_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("junk"), "x").unwrap();
+    assert!(matches!(SearchIndex::open(&dir), Err(SearchError::Missing(_))));
+    SearchIndex::build(&dir, vec![doc("1", "Alpha")]).unwrap();
+    assert_eq!(SearchIndex::open(&dir).unwrap().len(), 1);
+}
