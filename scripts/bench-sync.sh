@@ -13,9 +13,11 @@ $bin testdata --rows "$rows" --out "$work/files" >/dev/null
 mapfile -t files < <(ls "$work"/files/snapshot-*.csv | sort)
 day() { basename "$1" .csv | sed 's/snapshot-//'; }
 echo "== first import (empty store): ${files[0]}"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" $bin --data-dir "$work/data" sync --synthetique \
+/usr/bin/time -f "wall %e s, peak RSS %M KB" $bin --data-dir "$work/data" sync --synthetique --sans-index \
   --from "${files[0]}" --date "$(day "${files[0]}")"
 echo "== second import (change detection): ${files[1]}"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" $bin --data-dir "$work/data" sync --synthetique \
+/usr/bin/time -f "wall %e s, peak RSS %M KB" $bin --data-dir "$work/data" sync --synthetique --sans-index \
   --from "${files[1]}" --date "$(day "${files[1]}")"
+echo "== search index rebuild from the store (what sync does after an import)"
+/usr/bin/time -f "wall %e s, peak RSS %M KB" $bin --data-dir "$work/data" reindex
 ls -la "${files[1]}" | awk '{print "file size:", $5, "bytes"}'

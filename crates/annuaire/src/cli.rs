@@ -58,6 +58,9 @@ pub struct SyncArgs {
     /// Mark the snapshot as synthetic (generated) data.
     #[arg(long)]
     pub synthetique: bool,
+    /// Do not rebuild the search index after the import (run `annuaire reindex` later).
+    #[arg(long)]
+    pub sans_index: bool,
     /// Largest accepted file, in MB.
     #[arg(long, default_value_t = 512)]
     pub max_size_mb: u64,

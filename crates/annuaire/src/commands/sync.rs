@@ -32,8 +32,9 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
         let store = open_store(&dir).await?;
         let r = annuaire_sync::sync(&store, &dir, &opts).await;
         // The index is derived from the store: rebuild it after an import, or when it is missing.
-        let needs_index = matches!(r, Ok(SyncOutcome::Importe(_)))
-            || (r.is_ok() && !annuaire_sync::index_dir(&dir).exists());
+        let needs_index = !args.sans_index
+            && (matches!(r, Ok(SyncOutcome::Importe(_)))
+                || (r.is_ok() && !annuaire_sync::index_dir(&dir).exists()));
         let indexed = if needs_index { Some(annuaire_sync::reindex(&store, &dir).await) } else { None };
         store.close().await;
         anyhow::Ok((r, indexed))
