@@ -154,27 +154,15 @@ impl Places {
         self.insee.get(code_insee).map(|i| &self.communes[*i as usize])
     }
 
+    /// Department by code; "1" is read as "01", "2a" as "2A".
     pub fn departement(&self, code: &str) -> Option<&Departement> {
-        let code = code.trim();
-        let padded;
-        let code = if code.len() == 1 {
-            padded = format!("0{code}");
-            padded.as_str()
-        } else {
-            code
-        };
-        self.departements.iter().find(|d| d.code.eq_ignore_ascii_case(code))
+        let code = padded_code(code);
+        self.departements.iter().find(|d| d.code.eq_ignore_ascii_case(&code))
     }
 
+    /// Region by INSEE code; overseas codes may come unpadded ("4" for "04").
     pub fn region(&self, code: &str) -> Option<&Region> {
-        let code = code.trim();
-        let padded;
-        let code = if code.len() == 1 {
-            padded = format!("0{code}");
-            padded.as_str()
-        } else {
-            code
-        };
+        let code = padded_code(code);
         self.regions.iter().find(|r| r.code == code)
     }
 
@@ -197,6 +185,12 @@ impl Places {
             .map(|v| v.iter().map(|i| &self.communes[*i as usize]).collect())
             .unwrap_or_default()
     }
+}
+
+/// Department and region codes are two characters at least; some sources drop the leading zero.
+fn padded_code(code: &str) -> String {
+    let code = code.trim();
+    if code.len() == 1 { format!("0{code}") } else { code.to_string() }
 }
 
 /// Lower case, accents removed, every run of non-alphanumerics turned into one space.
@@ -287,6 +281,45 @@ pub fn bbox(lat: f64, lon: f64, radius_km: f64) -> BBox {
     let cos = lat.to_radians().cos();
     let dlon = if cos < 1e-6 { 180.0 } else { (dlat / cos).min(180.0) };
     BBox { min_lat: lat - dlat, max_lat: lat + dlat, min_lon: lon - dlon, max_lon: lon + dlon }
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment) over bytes, bounded: returns
+/// `max + 1` as soon as the distance is known to exceed `max`. Folded words are ASCII but for
+/// rare other scripts, where counting bytes only makes matching a little stricter. Runs on the
+/// stack: it is called for every (query word, name word) pair of the reranked candidates.
+pub fn distance_within(a: &str, b: &str, max: u8) -> u8 {
+    const N: usize = 48;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let max = max as usize;
+    if a.len().abs_diff(b.len()) > max || a.len() >= N || b.len() >= N {
+        return if a == b { 0 } else { (max + 1) as u8 };
+    }
+    let n = b.len();
+    let mut prev2 = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut cur = [0usize; N];
+    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return (max + 1) as u8;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    prev[n].min(max + 1) as u8
 }
 
 #[cfg(test)]

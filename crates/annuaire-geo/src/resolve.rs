@@ -48,37 +48,6 @@ pub(crate) fn arrondissement(key: &str) -> Option<String> {
     Some(if prefix == "6938" { format!("{prefix}{n}") } else { format!("{prefix}{n:02}") })
 }
 
-/// At most `max` edits (insert, delete, substitute, transpose) between `a` and `b`.
-pub(crate) fn within(a: &[u8], b: &[u8], max: usize) -> bool {
-    if a.len().abs_diff(b.len()) > max {
-        return false;
-    }
-    // Optimal string alignment distance, rows of the DP only.
-    let n = b.len();
-    let mut prev2: Vec<usize> = vec![0; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur: Vec<usize> = vec![0; n + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return false;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[n] <= max
-}
-
 fn letters_mask(s: &[u8]) -> u64 {
     s.iter().fold(0u64, |m, b| m | 1 << (b % 64))
 }
@@ -217,7 +186,7 @@ impl Places {
             if b.len().abs_diff(kb.len()) > max || (letters_mask(b) ^ mask).count_ones() > 2 * max as u32 {
                 continue;
             }
-            if within(kb, b, max) {
+            if usize::from(crate::distance_within(key, &e.key, max as u8)) <= max {
                 hits.push(e);
             }
         }

@@ -182,44 +182,8 @@ pub fn stem(word: &str) -> String {
     })
 }
 
-/// Damerau–Levenshtein distance (optimal string alignment) over bytes, bounded: returns
-/// `max + 1` as soon as the distance is known to exceed `max`. Folded words are ASCII but for
-/// rare other scripts, where counting bytes only makes matching a little stricter. Runs on the
-/// stack: it is called for every (query word, name word) pair of the reranked candidates.
-pub fn distance_within(a: &str, b: &str, max: u8) -> u8 {
-    const N: usize = 48;
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let max = max as usize;
-    if a.len().abs_diff(b.len()) > max || a.len() >= N || b.len() >= N {
-        return if a == b { 0 } else { (max + 1) as u8 };
-    }
-    let n = b.len();
-    let mut prev2 = [0usize; N];
-    let mut prev = [0usize; N];
-    let mut cur = [0usize; N];
-    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
-        *p = j;
-    }
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return (max + 1) as u8;
-        }
-        prev2 = prev;
-        prev = cur;
-    }
-    prev[n].min(max + 1) as u8
-}
+/// Shared with the place resolver, which needs the same bounded typo distance.
+pub use annuaire_geo::distance_within;
 
 #[cfg(test)]
 mod tests {
