@@ -20,16 +20,30 @@ impl Places {
             let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
             if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) { format!("0{s}") } else { s }
         });
-        let city_key = ville.map(|v| {
-            let k = place_key(&Self::fold_city(v));
-            // "LYON CEDEX 03", "PARIS CEDEX": the routing suffix is not part of the name.
+        // "75011 PARIS" in the city field: the code is the postal code's business.
+        let ville_key = ville.map(|v| {
+            let k = place_key(v);
+            k.split(' ')
+                .filter(|w| !(w.len() == 5 && w.bytes().all(|b| b.is_ascii_digit())))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let cp = cp.or_else(|| {
+            ville
+                .map(place_key)?
+                .split(' ')
+                .find(|w| w.len() == 5 && w.bytes().all(|b| b.is_ascii_digit()))
+                .map(String::from)
+        });
+        // "LYON CEDEX 03", "PARIS CEDEX": the routing suffix is not part of the name.
+        let city_key = ville_key.as_deref().map(|k| {
             match k.find(" cedex").or_else(|| k.starts_with("cedex").then_some(0)) {
                 Some(p) => k[..p].trim().to_string(),
-                None => k,
+                None => k.to_string(),
             }
         });
         // "PARIS CEDEX 07" is delivered in the 7th arrondissement.
-        let cedex_arr = ville.map(place_key).and_then(|k| {
+        let cedex_arr = ville_key.as_deref().and_then(|k| {
             let (city, n) = k.split_once(" cedex ")?;
             arrondissement(&format!("{city} {n}"))
         });

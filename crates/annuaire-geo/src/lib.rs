@@ -1,16 +1,27 @@
 //! French places for annuaire: what people type ("Paris 11e", "st etienne", "PACA", "69",
-//! "13008") resolved to communes, arrondissements, departments and regions; a prefix suggest for
-//! autocomplete; a geocoder for the official list's postal code + city + region; distance helpers.
+//! "13008", "Saint-Denis 93") resolved to communes, arrondissements, departments and regions; a
+//! prefix suggest for autocomplete; a geocoder for the official list's postal code + city +
+//! region; distance helpers for radius searches.
 //!
-//! The reference data is real and bundled in the binary (`data/reference/`, see
-//! `data/SOURCES.md`): La Poste's postal codes with coordinates and former commune names, the
-//! 2024 communes with their population, and INSEE's departments and regions. It is parsed once,
-//! lazily, by [`Places::get`]; everything after that is in-memory lookups. All matching goes
-//! through [`fold`] (lower case, no accents, punctuation as spaces) plus `st`/`ste` expansion, so
-//! "SAINT-ÉTIENNE", "st etienne" and "Saint Etienne" are one key.
+//! The reference data is real and bundled in the binary: `data/geo/places.tsv.gz`, a compact
+//! table derived from La Poste's postal codes (coordinates, former names), INSEE's 2024 communes
+//! (population) and the departments and regions (`data/reference/`, see `data/SOURCES.md` and
+//! `data/geo/README.md`). It is read once, lazily, by [`Places::get`], in about 70 ms;
+//! everything after that is in-memory lookups. All matching goes through [`place_key`]
+//! ([`fold`] plus `st`/`ste` expansion), so "SAINT-ÉTIENNE", "st etienne" and "Saint Etienne" are
+//! one key.
+//!
+//! Suggested search radii (`rayon_km`): an arrondissement 3 km in Paris and 5 km in Lyon and
+//! Marseille (a few districts across); a commune 15 km, 20 km from 20,000 inhabitants and 30 km
+//! from 100,000 (a bigger city draws from further); a postal code the distance to the farthest
+//! commune it serves plus 5 km, at least 10; a department or region the distance from its centre
+//! within which 90% of its communes lie (searches should filter areas by code, not by distance).
 
 mod data;
+#[cfg(test)]
+mod derive;
 mod geocode;
+mod index;
 mod resolve;
 
 use serde::{Deserialize, Serialize};
@@ -23,36 +34,13 @@ pub use data::{Commune, Departement, Region};
 /// All reference data and its indexes.
 #[derive(Debug)]
 pub struct Places {
+    /// Sorted by code: lookups are binary searches.
     communes: Vec<Commune>,
     departements: Vec<Departement>,
     regions: Vec<Region>,
-    /// Every name key (folded), sorted: exact lookups by binary search, prefix suggest by range,
-    /// typo scans by a linear pass. One sorted vector instead of a map keeps the keys once.
-    names: Vec<NameEntry>,
-    /// Postal code → communes carrying it (index into `communes`).
-    postal: std::collections::HashMap<String, Vec<u32>>,
-    insee: std::collections::HashMap<String, u32>,
-}
-
-#[derive(Debug)]
-struct NameEntry {
-    key: Box<str>,
-    /// Places with that exact name, best first.
-    targets: Box<[Target]>,
-    /// Rank when resolving: exact names before former names, areas before communes, then size.
-    resolve_weight: u64,
-    /// Rank while typing: size, cities counting double.
-    suggest_weight: u64,
-}
-
-/// What a name key points to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Commune(u32),
-    /// Former or alternative name of a commune (La Poste `Ligne_5`, merged communes).
-    Alias(u32),
-    Departement(u32),
-    Region(u32),
+    names: index::Names,
+    /// (postal code, commune index), sorted by code, arrondissements then biggest first.
+    postal: Vec<([u8; 5], u32)>,
 }
 
 /// A place as answered to people and to the search engine.
@@ -66,8 +54,7 @@ pub struct Place {
     pub region: Option<String>,
     pub lat: f64,
     pub lon: f64,
-    /// Suggested search radius: wider for big cities (their catchment) and for areas (their
-    /// extent, though a search should filter those by code rather than distance).
+    /// Suggested search radius (see the crate documentation for the rule).
     pub rayon_km: f64,
 }
 
@@ -79,6 +66,18 @@ pub enum PlaceKind {
     Departement,
     Region,
     CodePostal,
+}
+
+impl PlaceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Commune => "commune",
+            PlaceKind::Arrondissement => "arrondissement",
+            PlaceKind::Departement => "departement",
+            PlaceKind::Region => "region",
+            PlaceKind::CodePostal => "code_postal",
+        }
+    }
 }
 
 /// How precisely a row of the official list was located.
@@ -93,6 +92,14 @@ pub enum Precision {
 }
 
 impl Precision {
+    pub const ALL: [Precision; 5] = [
+        Precision::Commune,
+        Precision::CodePostal,
+        Precision::Departement,
+        Precision::Region,
+        Precision::Aucune,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Commune => "commune",
@@ -113,16 +120,10 @@ impl fmt::Display for Precision {
 impl FromStr for Precision {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Precision::Commune,
-            Precision::CodePostal,
-            Precision::Departement,
-            Precision::Region,
-            Precision::Aucune,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
-        .ok_or_else(|| format!("précision inconnue « {s} »"))
+        Precision::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| format!("précision inconnue « {s} »"))
     }
 }
 
@@ -140,24 +141,24 @@ pub struct Geocode {
 }
 
 impl Places {
-    fn named(&self, key: &str) -> Option<&[Target]> {
-        self.names.binary_search_by(|e| (*e.key).cmp(key)).ok().map(|i| &*self.names[i].targets)
-    }
-
-    /// The bundled reference data, parsed on first use.
+    /// The bundled reference data, read on first use.
     pub fn get() -> &'static Places {
         static P: OnceLock<Places> = OnceLock::new();
         P.get_or_init(data::load)
     }
 
+    /// Commune or municipal arrondissement by INSEE code ("2a004" is read as "2A004").
     pub fn commune(&self, code_insee: &str) -> Option<&Commune> {
-        self.insee.get(code_insee).map(|i| &self.communes[*i as usize])
+        let code = code_insee.trim();
+        let find = |c: &str| self.communes.binary_search_by(|x| x.code.as_str().cmp(c)).ok();
+        let i = find(code).or_else(|| find(&code.to_ascii_uppercase()))?;
+        Some(&self.communes[i])
     }
 
     /// Department by code; "1" is read as "01", "2a" as "2A".
     pub fn departement(&self, code: &str) -> Option<&Departement> {
-        let code = padded_code(code);
-        self.departements.iter().find(|d| d.code.eq_ignore_ascii_case(&code))
+        let code = padded_code(code).to_ascii_uppercase();
+        self.departements.iter().find(|d| d.code == code)
     }
 
     /// Region by INSEE code; overseas codes may come unpadded ("4" for "04").
@@ -166,29 +167,47 @@ impl Places {
         self.regions.iter().find(|r| r.code == code)
     }
 
+    /// Departments, sorted by code.
     pub fn departements(&self) -> &[Departement] {
         &self.departements
     }
 
+    /// Regions, sorted by code.
     pub fn regions(&self) -> &[Region] {
         &self.regions
     }
 
+    /// Communes and arrondissements, sorted by INSEE code.
     pub fn communes(&self) -> &[Commune] {
         &self.communes
     }
 
-    /// Communes carrying a postal code.
+    /// Communes carrying a postal code: arrondissements before their city, then biggest first.
     pub fn communes_for_postal_code(&self, cp: &str) -> Vec<&Commune> {
-        self.postal
-            .get(cp)
-            .map(|v| v.iter().map(|i| &self.communes[*i as usize]).collect())
-            .unwrap_or_default()
+        self.postal_range(cp).map(|(_, i)| &self.communes[*i as usize]).collect()
+    }
+
+    fn postal_range(&self, cp: &str) -> impl Iterator<Item = &([u8; 5], u32)> {
+        let b = cp.as_bytes();
+        let start = self.postal.partition_point(|(c, _)| c.as_slice() < b);
+        self.postal[start..].iter().take_while(move |(c, _)| c.as_slice() == b)
+    }
+
+    /// Every postal code La Poste distributes, sorted.
+    pub fn codes_postaux(&self) -> impl Iterator<Item = &str> {
+        let mut last: Option<&[u8; 5]> = None;
+        self.postal.iter().filter_map(move |(cp, _)| {
+            if last == Some(cp) {
+                return None;
+            }
+            last = Some(cp);
+            std::str::from_utf8(cp).ok()
+        })
     }
 }
 
 /// Department and region codes are two characters at least; some sources drop the leading zero.
-fn padded_code(code: &str) -> String {
+pub(crate) fn padded_code(code: &str) -> String {
     let code = code.trim();
     if code.len() == 1 { format!("0{code}") } else { code.to_string() }
 }
@@ -231,9 +250,10 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// [`fold`] plus the abbreviations of place names: `st` → `saint`, `ste` → `sainte`, `s/` → `sur`.
+/// [`fold`] plus the abbreviations of place names: `st` → `saint`, `ste` → `sainte`, `s/` → `sur`
+/// ("CHALONS S/ MARNE").
 pub fn place_key(text: &str) -> String {
-    let folded = fold(&text.replace("s/", "sur ").replace("S/", "SUR "));
+    let folded = if text.contains('/') { fold(&expand_sur(text)) } else { fold(text) };
     if !folded.split(' ').any(|w| matches!(w, "st" | "ste" | "sts" | "stes")) {
         return folded;
     }
@@ -248,6 +268,25 @@ pub fn place_key(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// "s/" as a word of its own means "sur"; inside a word ("Lens/Liévin") it does not.
+fn expand_sur(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let word_start = prev.is_none_or(|p| !p.is_alphanumeric());
+        if word_start && matches!(c, 's' | 'S') && chars.peek() == Some(&'/') {
+            chars.next();
+            out.push_str(" sur ");
+            prev = Some(' ');
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }
 
 /// Great-circle distance in kilometres.
