@@ -14,7 +14,7 @@ use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term
 use crate::places::{self, GeoResolver, Place, PlaceKind, PlaceResolver};
 use crate::store::{self, Fields};
 use crate::{
-    FacetValue, Facettes, Hit, Interpretation, SearchDoc, SearchError, SearchQuery, SearchResults,
+    FacetValue, Facettes, Hit, IndexSource, Interpretation, SearchDoc, SearchError, SearchQuery, SearchResults,
     Suggestion, Tri, analysis, lexicon,
 };
 
@@ -93,6 +93,7 @@ pub struct SearchIndex {
     words: Vec<WordEntry>,
     arena: String,
     resolver: Box<dyn PlaceResolver>,
+    source: IndexSource,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -194,7 +195,26 @@ fn fmt_km(r: f64) -> String {
 impl SearchIndex {
     /// Build an index from `docs` into `dir`, atomically replacing any previous one.
     pub fn build(dir: &Path, docs: impl IntoIterator<Item = SearchDoc>) -> Result<(), SearchError> {
-        store::build(dir, docs)
+        store::build(dir, docs, &IndexSource::default())
+    }
+
+    /// Build, recording where the documents came from (the store's snapshot) in the manifest.
+    pub fn build_from(
+        dir: &Path,
+        docs: impl IntoIterator<Item = SearchDoc>,
+        source: &IndexSource,
+    ) -> Result<(), SearchError> {
+        store::build(dir, docs, source)
+    }
+
+    /// What the index at `dir` was built from, read from its manifest without opening it.
+    pub fn source_at(dir: &Path) -> Result<IndexSource, SearchError> {
+        store::source_at(dir)
+    }
+
+    /// What this index was built from.
+    pub fn source(&self) -> &IndexSource {
+        &self.source
     }
 
     /// Open the index in `dir`, resolving places with `annuaire-geo`.
@@ -204,13 +224,14 @@ impl SearchIndex {
 
     /// Open with another place resolver (tests use a fixed gazetteer).
     pub fn open_with(dir: &Path, resolver: Box<dyn PlaceResolver>) -> Result<SearchIndex, SearchError> {
-        let (index, docs) = store::open(dir)?;
-        Self::from_parts(index, docs, resolver)
+        let (index, docs, source) = store::open(dir)?;
+        Self::from_parts(index, docs, source, resolver)
     }
 
     fn from_parts(
         index: Index,
         docs: Vec<SearchDoc>,
+        source: IndexSource,
         resolver: Box<dyn PlaceResolver>,
     ) -> Result<Self, SearchError> {
         let (_, f) = store::schema();
@@ -242,6 +263,7 @@ impl SearchIndex {
             arena: String::new(),
             resolver,
             docs: Vec::new(),
+            source,
         };
         let (mut dmap, mut rmap) = (HashMap::new(), HashMap::new());
         for d in &docs {

@@ -55,6 +55,19 @@ pub struct SearchDoc {
     pub specialites: Vec<(String, String)>,
 }
 
+/// What an index was built from, recorded in its manifest: a server compares it with the store
+/// to know whether the index on disk is current, and shows the list's date with every answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexSource {
+    /// Store snapshot the documents were read from.
+    pub snapshot_id: Option<i64>,
+    /// Date of that snapshot of the official list (YYYY-MM-DD).
+    pub snapshot_date: Option<String>,
+    /// The snapshot came from the synthetic generator.
+    #[serde(default)]
+    pub synthetique: bool,
+}
+
 /// Result order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

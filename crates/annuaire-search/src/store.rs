@@ -16,7 +16,7 @@ use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing,
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, TantivyDocument};
 
-use crate::{SearchDoc, SearchError, analysis, lexicon};
+use crate::{IndexSource, SearchDoc, SearchError, analysis, lexicon};
 
 /// Bumped whenever the schema or the analysis changes, so an old index asks for a rebuild.
 pub(crate) const FORMAT: u32 = 1;
@@ -29,6 +29,8 @@ const TOKENIZER: &str = "annuaire_ws";
 struct Manifest {
     format: u32,
     documents: usize,
+    #[serde(default)]
+    source: IndexSource,
 }
 
 #[derive(Clone, Copy)]
@@ -101,7 +103,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
 }
 
 /// Build a new index version from `docs` and swap it in.
-pub(crate) fn build(dir: &Path, docs: impl IntoIterator<Item = SearchDoc>) -> Result<(), SearchError> {
+pub(crate) fn build(
+    dir: &Path,
+    docs: impl IntoIterator<Item = SearchDoc>,
+    source: &IndexSource,
+) -> Result<(), SearchError> {
     let mut docs: Vec<SearchDoc> = docs.into_iter().collect();
     // The NDA order gives deterministic doc numbers, hence deterministic tie-breaks.
     docs.sort_by(|a, b| a.nda.cmp(&b.nda));
@@ -123,7 +129,7 @@ pub(crate) fn build(dir: &Path, docs: impl IntoIterator<Item = SearchDoc>) -> Re
     let version = parent.join(&version_name);
     fs::create_dir(&version).map_err(io(&version))?;
 
-    if let Err(e) = write_version(&version, &docs) {
+    if let Err(e) = write_version(&version, &docs, source) {
         let _ = fs::remove_dir_all(&version);
         return Err(e);
     }
@@ -132,7 +138,7 @@ pub(crate) fn build(dir: &Path, docs: impl IntoIterator<Item = SearchDoc>) -> Re
     })
 }
 
-fn write_version(version: &Path, docs: &[SearchDoc]) -> Result<(), SearchError> {
+fn write_version(version: &Path, docs: &[SearchDoc], source: &IndexSource) -> Result<(), SearchError> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(version, schema)?;
     register_tokenizer(&index);
@@ -196,7 +202,7 @@ fn write_version(version: &Path, docs: &[SearchDoc]) -> Result<(), SearchError> 
 
     // The manifest is written last: a version directory without one is incomplete.
     let path = version.join(MANIFEST);
-    let manifest = serde_json::to_vec(&Manifest { format: FORMAT, documents: docs.len() })
+    let manifest = serde_json::to_vec(&Manifest { format: FORMAT, documents: docs.len(), source: source.clone() })
         .map_err(|source| SearchError::Docs { path: path.clone(), source })?;
     fs::write(&path, manifest).map_err(io(&path))?;
     Ok(())
@@ -236,7 +242,7 @@ fn swap(dir: &Path, parent: &Path, name: &str, version_name: &str) -> Result<(),
 }
 
 /// Open the tantivy index and read the document table, checking the format.
-pub(crate) fn open(dir: &Path) -> Result<(Index, Vec<SearchDoc>), SearchError> {
+pub(crate) fn open(dir: &Path) -> Result<(Index, Vec<SearchDoc>, IndexSource), SearchError> {
     // Resolve the link once so the manifest, the index and the table all come from the same
     // version even if a build swaps it meanwhile.
     let real = match fs::canonicalize(dir) {
@@ -269,5 +275,19 @@ pub(crate) fn open(dir: &Path) -> Result<(Index, Vec<SearchDoc>), SearchError> {
     let file = fs::File::open(&path).map_err(io(&path))?;
     let docs: Vec<SearchDoc> = serde_json::from_reader(BufReader::new(file))
         .map_err(|source| SearchError::Docs { path: path.clone(), source })?;
-    Ok((index, docs))
+    Ok((index, docs, manifest.source))
+}
+
+/// The source recorded in the manifest of the index at `dir`, without opening it: lets a caller
+/// decide whether the index is stale before paying for the open.
+pub(crate) fn source_at(dir: &Path) -> Result<IndexSource, SearchError> {
+    let real = fs::canonicalize(dir).map_err(|_| SearchError::Missing(dir.to_path_buf()))?;
+    let path = real.join(MANIFEST);
+    let bytes = fs::read(&path).map_err(|_| SearchError::Missing(dir.to_path_buf()))?;
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|source| SearchError::Docs { path: path.clone(), source })?;
+    if manifest.format != FORMAT {
+        return Err(SearchError::Version { path: dir.to_path_buf(), found: manifest.format, expected: FORMAT });
+    }
+    Ok(manifest.source)
 }

@@ -1,6 +1,6 @@
 //! The index is swapped atomically and a failed or bad build never hurts the one in place.
 
-use annuaire_search::{SearchDoc, SearchError, SearchIndex, SearchQuery};
+use annuaire_search::{IndexSource, SearchDoc, SearchError, SearchIndex, SearchQuery};
 
 fn doc(nda: &str, name: &str) -> SearchDoc {
     SearchDoc {
@@ -69,4 +69,22 @@ fn a_plain_directory_is_replaced() {
     assert!(matches!(SearchIndex::open(&dir), Err(SearchError::Missing(_))));
     SearchIndex::build(&dir, vec![doc("1", "Alpha")]).unwrap();
     assert_eq!(SearchIndex::open(&dir).unwrap().len(), 1);
+}
+
+#[test]
+fn the_manifest_records_the_source_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    assert!(matches!(SearchIndex::source_at(&dir), Err(SearchError::Missing(_))));
+    let source = IndexSource {
+        snapshot_id: Some(7),
+        snapshot_date: Some("2026-11-09".into()),
+        synthetique: true,
+    };
+    SearchIndex::build_from(&dir, vec![doc("1", "Alpha")], &source).unwrap();
+    assert_eq!(SearchIndex::source_at(&dir).unwrap(), source);
+    assert_eq!(SearchIndex::open(&dir).unwrap().source(), &source);
+    // A plain build records no source.
+    SearchIndex::build(&dir, vec![doc("1", "Alpha")]).unwrap();
+    assert_eq!(SearchIndex::source_at(&dir).unwrap(), IndexSource::default());
 }

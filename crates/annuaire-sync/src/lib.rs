@@ -9,9 +9,11 @@ use annuaire_core::history::{self, Diff};
 use annuaire_core::{ChangeType, Organisme};
 use annuaire_fetch::{FetchError, FetchOptions, FetchOutcome};
 use annuaire_geo::{Geocode, Places, Precision};
-use annuaire_search::SearchIndex;
+use annuaire_search::{IndexSource, SearchIndex};
 use annuaire_sources::liste_of::{self, ListError, Rejet};
-use annuaire_store::{FaultPoint, GeoColumns, NewSnapshot, RowIssue, SnapshotInfo, Store, StoreError};
+use annuaire_store::{
+    FaultPoint, GeoColumns, NewSnapshot, OrganismeRecord, RowIssue, SnapshotInfo, Store, StoreError,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -328,30 +330,54 @@ pub fn index_dir(data_dir: &Path) -> PathBuf {
 /// build is atomic (annuaire-search swaps directories), so a failure keeps the previous index and
 /// searches never see a half-built one. Returns the number of documents indexed.
 pub async fn reindex<S: Store>(store: &S, data_dir: &Path) -> Result<usize, ReindexError> {
+    // The snapshot is read before and after the documents: a sync committing in between (another
+    // process) would make the recorded source wrong, so the read is retried.
+    loop {
+        let before = store.latest_snapshot().await?;
+        let docs = index_documents(store).await?;
+        let after = store.latest_snapshot().await?;
+        if before.as_ref().map(|s| s.id) != after.as_ref().map(|s| s.id) {
+            continue;
+        }
+        let n = docs.len();
+        SearchIndex::build_from(&index_dir(data_dir), docs, &index_source(after.as_ref()))?;
+        return Ok(n);
+    }
+}
+
+/// What an index built from the store at `snapshot` records as its source.
+pub fn index_source(snapshot: Option<&SnapshotInfo>) -> IndexSource {
+    IndexSource {
+        snapshot_id: snapshot.map(|s| s.id),
+        snapshot_date: snapshot.map(|s| s.date.to_string()),
+        synthetique: snapshot.is_some_and(|s| s.synthetique),
+    }
+}
+
+/// The search document of a stored provider, located as stored.
+pub fn search_doc(r: &OrganismeRecord) -> annuaire_search::SearchDoc {
+    let geo = Geocode {
+        code_commune: r.geo.code_commune.clone(),
+        lat: r.geo.lat,
+        lon: r.geo.lon,
+        precision: r.geo.precision_geo.as_deref().and_then(|p| p.parse().ok()).unwrap_or(Precision::Aucune),
+        raison: String::new(),
+        departement: r.geo.departement.clone(),
+        region: r.org.adresse.code_region.clone(),
+    };
+    annuaire_search::doc_from(&r.org, &geo)
+}
+
+/// Every listed provider as a search document.
+async fn index_documents<S: Store>(store: &S) -> Result<Vec<annuaire_search::SearchDoc>, StoreError> {
     let mut docs = Vec::with_capacity(170_000);
     store
         .for_each_organisme(false, |r| {
-            let geo = Geocode {
-                code_commune: r.geo.code_commune.clone(),
-                lat: r.geo.lat,
-                lon: r.geo.lon,
-                precision: r
-                    .geo
-                    .precision_geo
-                    .as_deref()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(Precision::Aucune),
-                raison: String::new(),
-                departement: r.geo.departement.clone(),
-                region: r.org.adresse.code_region.clone(),
-            };
-            docs.push(annuaire_search::doc_from(&r.org, &geo));
+            docs.push(search_doc(&r));
             Ok(())
         })
         .await?;
-    let n = docs.len();
-    SearchIndex::build(&index_dir(data_dir), docs)?;
-    Ok(n)
+    Ok(docs)
 }
 
 #[derive(Debug, thiserror::Error)]
