@@ -122,8 +122,19 @@ pub struct ChangeQuery {
     pub nda: Option<String>,
     pub region: Option<String>,
     pub departement: Option<String>,
+    /// Only changes recorded by this snapshot or earlier: a server answers from the snapshot its
+    /// index was built from, while a sync may already have appended the next one.
+    pub max_snapshot_id: Option<i64>,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The latest change of one provider.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastChange {
+    #[serde(rename = "type")]
+    pub kind: ChangeType,
+    pub date: NaiveDate,
 }
 
 /// The stored state of one provider.
@@ -201,6 +212,11 @@ pub trait Store: Send + Sync {
     fn for_each_organisme<F>(&self, include_absent: bool, f: F) -> impl Future<Output = Result<u64>> + Send
     where
         F: FnMut(OrganismeRecord) -> std::io::Result<()> + Send;
+    /// The latest change of every provider that has one, up to `max_snapshot_id` if given.
+    fn last_changes(
+        &self,
+        max_snapshot_id: Option<i64>,
+    ) -> impl Future<Output = Result<HashMap<String, LastChange>>> + Send;
     fn rejets(&self, snapshot_id: i64) -> impl Future<Output = Result<Vec<RowIssue>>> + Send;
     /// Test hook: make the next [`Store::apply`] fail at `point`. Backends without one ignore it.
     fn inject_fault(&self, _point: FaultPoint) {}

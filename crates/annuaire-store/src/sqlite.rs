@@ -6,8 +6,8 @@
 //! thread would dominate a 160,000-row import.
 
 use crate::{
-    ChangeQuery, ChangeRecord, FaultPoint, GeoColumns, NewSnapshot, OrganismeRecord, RegionCount, Result,
-    RowIssue, SnapshotInfo, Stats, Store, StoreError,
+    ChangeQuery, ChangeRecord, FaultPoint, GeoColumns, LastChange, NewSnapshot, OrganismeRecord, RegionCount,
+    Result, RowIssue, SnapshotInfo, Stats, Store, StoreError,
 };
 use annuaire_core::history::{Diff, Known, Previous};
 use annuaire_core::{ChangeType, Organisme};
@@ -458,6 +458,9 @@ impl Store for SqliteStore {
         if let Some(d) = &q.departement {
             b.push(" AND o.departement = ").push_bind(d.clone());
         }
+        if let Some(max) = q.max_snapshot_id {
+            b.push(" AND c.snapshot_id <= ").push_bind(max);
+        }
         b.push(" ORDER BY c.id DESC LIMIT ")
             .push_bind(q.limit.max(0))
             .push(" OFFSET ")
@@ -503,6 +506,22 @@ impl Store for SqliteStore {
 
     fn inject_fault(&self, point: FaultPoint) {
         self.fault.store(u8::from(point == FaultPoint::BeforeCommit), Ordering::SeqCst);
+    }
+
+    async fn last_changes(&self, max_snapshot_id: Option<i64>) -> Result<HashMap<String, LastChange>> {
+        // SQLite fills bare columns from the row that holds max(id): the latest change per NDA.
+        let mut rows = sqlx::query_as::<_, (String, String, String, i64)>(
+            "SELECT nda, type, date, max(id) FROM changements WHERE snapshot_id <= ? GROUP BY nda",
+        )
+        .bind(max_snapshot_id.unwrap_or(i64::MAX))
+        .fetch(&self.pool);
+        let mut out = HashMap::new();
+        while let Some((nda, kind, date, _)) = rows.try_next().await? {
+            if let (Ok(kind), Some(date)) = (kind.parse(), date_of(&date)) {
+                out.insert(nda, LastChange { kind, date });
+            }
+        }
+        Ok(out)
     }
 
     async fn rejets(&self, snapshot_id: i64) -> Result<Vec<RowIssue>> {

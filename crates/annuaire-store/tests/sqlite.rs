@@ -3,7 +3,7 @@
 use annuaire_core::history::{self, Diff, Known};
 use annuaire_core::{Adresse, Categorie, Certifications, ChangeType, Organisme};
 use annuaire_store::{
-    ChangeQuery, FaultPoint, GeoColumns, NewSnapshot, RowIssue, SqliteStore, Store, StoreError,
+    ChangeQuery, FaultPoint, GeoColumns, LastChange, NewSnapshot, RowIssue, SqliteStore, Store, StoreError,
 };
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -137,12 +137,23 @@ async fn two_snapshots_build_state_and_history() {
     assert_eq!(types(only).await.len(), 3);
 
     // C comes back.
-    let (_, diff) = import(&store, "2026-11-16", vec![a, c]).await.unwrap();
+    let (third, diff) = import(&store, "2026-11-16", vec![a, c]).await.unwrap();
     assert_eq!(diff.count(ChangeType::Reapparu), 1);
     assert_eq!(diff.count(ChangeType::Disparu), 1);
     assert!(store.organisme("11000000003").await.unwrap().unwrap().present);
     assert_eq!(store.by_siren_or_siret("732829320").await.unwrap().len(), 3);
     assert_eq!(store.rejets(1).await.unwrap()[0].ligne, 7);
+
+    // A reader pinned to an earlier snapshot sees the log as it was then.
+    let upto2 = ChangeQuery { max_snapshot_id: Some(third - 1), limit: 100, ..ChangeQuery::default() };
+    assert_eq!(types(upto2).await.len(), 5);
+    let last = store.last_changes(None).await.unwrap();
+    assert_eq!(last["11000000003"], LastChange { kind: ChangeType::Reapparu, date: date("2026-11-16") });
+    assert_eq!(last["11000000002"], LastChange { kind: ChangeType::Disparu, date: date("2026-11-16") });
+    assert_eq!(last["11000000001"], LastChange { kind: ChangeType::Nouveau, date: date("2026-11-02") });
+    let before = store.last_changes(Some(third - 1)).await.unwrap();
+    assert_eq!(before["11000000003"], LastChange { kind: ChangeType::Disparu, date: date("2026-11-09") });
+    assert_eq!(before.len(), 3);
 
     let mut n = 0;
     store
