@@ -16,6 +16,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the JSON API and the web directory (the main job).
+    Serve(ServeArgs),
     /// Import one snapshot of the official list (default: the data.gouv.fr file).
     Sync(SyncArgs),
     /// Counts: providers listed, certified, per scope and region, last sync.
@@ -177,4 +179,41 @@ pub struct SearchArgs {
     pub inclure_non_certifies: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Sync with the official list this often ("24h", "30m", "90s"; "0" never).
+    #[arg(long, default_value = "24h")]
+    pub sync_every: String,
+    /// Source of syncs: a local file (CSV or .gz) or an http(s) URL; the official list by default.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Serve generated SYNTHETIC data (in <data-dir>/demo), and say so on every answer.
+    #[arg(long)]
+    pub demo: bool,
+    /// Providers in the generated demo list.
+    #[arg(long, default_value_t = 160_000)]
+    pub demo_rows: usize,
+    /// Requests per second per client (0 turns limiting off).
+    #[arg(long, default_value_t = 20)]
+    pub rate_limit: u32,
+    /// Requests a client may send at once before being limited (default: 3 × rate).
+    #[arg(long)]
+    pub rate_burst: Option<u32>,
+    /// Reverse proxy whose X-Forwarded-For is trusted (repeatable).
+    #[arg(long = "trusted-proxy")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Token for the admin actions (POST /api/v1/admin/…); they are off without one.
+    #[arg(long, env = "ANNUAIRE_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Public base URL for canonical links, the sitemap and feeds ("https://annuaire.example.fr").
+    #[arg(long, env = "ANNUAIRE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Longest time a request may take, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub timeout_s: u64,
 }

@@ -11,6 +11,7 @@ use cli::{Cli, Command, PlacesCommand};
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Serve(args) => commands::serve::run(&cli, args),
         Command::Sync(args) => commands::sync::run(&cli, args),
         Command::Stats(args) => commands::stats::run(&cli, args),
         Command::Changes(args) => commands::changes::run(&cli, args),

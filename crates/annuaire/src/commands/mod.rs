@@ -4,6 +4,7 @@ pub mod changes;
 pub mod export;
 pub mod places;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod sync;
