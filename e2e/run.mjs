@@ -181,6 +181,19 @@ async function clickAndWait(page, locator, urlPredicate) {
   await checkCommon(page);
 }
 
+/** Submits a form whose answer may stay at the same URL (POST): waits for the new document. */
+async function submitAndWait(page, locator) {
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      (r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
+    ),
+    locator.click(),
+  ]);
+  await page.waitForLoadState('load');
+  check(response.status() === 200, `expected HTTP 200 after submitting, got ${response.status()} for ${response.request().method()} ${response.url()}`);
+  await checkCommon(page);
+}
+
 async function api(context, pathname) {
   const r = await context.request.get(BASE + pathname);
   check(r.ok(), `API ${pathname} answered ${r.status()}`);
@@ -470,7 +483,7 @@ await step('bulk verification on /verifier: pasted identifiers, statuses, CSV li
   check((await form.getAttribute('enctype')) === 'multipart/form-data', 'expected form#verifier enctype="multipart/form-data"');
   check((await form.locator('input[type="file"][name="fichier"]').count()) === 1, 'expected <input type="file" name="fichier">');
   await page.locator('textarea#identifiants[name="identifiants"]').fill(ids.join('\n'));
-  await clickAndWait(page, form.locator('[type="submit"]').first(), () => true);
+  await submitAndWait(page, form.locator('[type="submit"]').first());
   await checkVerification(page, expected.resultats);
   info(`pasted ${ids.join(', ')}`);
 
@@ -485,7 +498,7 @@ await step('bulk verification on /verifier: pasted identifiers, statuses, CSV li
     mimeType: 'text/csv',
     buffer: Buffer.from(`identifiant\n${file.join('\n')}\n`),
   });
-  await clickAndWait(page, page.locator('form#verifier [type="submit"]').first(), () => true);
+  await submitAndWait(page, page.locator('form#verifier [type="submit"]').first());
   await checkVerification(page, expected2.resultats);
   info(`uploaded a CSV of ${file.length} identifiers`);
   noProblems(ctx);
