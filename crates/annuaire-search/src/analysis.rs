@@ -14,46 +14,100 @@ const ELISIONS: &[&str] = &["l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu
 
 /// Function words that carry no meaning in a provider's name or a query. Kept short on purpose:
 /// the usual French lists contain words such as "est" or "sud" that are real name parts here.
-const STOP_WORDS: &[&str] = &[
-    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le",
-    "les", "leur", "leurs", "ou", "par", "pour", "sa", "se", "ses", "son", "sur", "un", "une", "the", "of",
-    "and",
-];
+macro_rules! stop_words {
+    () => {
+        "a" | "au"
+            | "aux"
+            | "avec"
+            | "ce"
+            | "ces"
+            | "d"
+            | "dans"
+            | "de"
+            | "des"
+            | "du"
+            | "en"
+            | "et"
+            | "l"
+            | "la"
+            | "le"
+            | "les"
+            | "leur"
+            | "leurs"
+            | "ou"
+            | "par"
+            | "pour"
+            | "sa"
+            | "se"
+            | "ses"
+            | "son"
+            | "sur"
+            | "un"
+            | "une"
+            | "the"
+            | "of"
+            | "and"
+    };
+}
 
 /// Words present in thousands of names: they still match, but must not decide the ranking.
-const GENERIC_WORDS: &[&str] = &[
-    "formation",
-    "formations",
-    "organisme",
-    "organismes",
-    "centre",
-    "centres",
-    "conseil",
-    "conseils",
-    "institut",
-    "ecole",
-    "association",
-    "groupe",
-    "societe",
-    "entreprise",
-    "cabinet",
-    "services",
-    "service",
-    "france",
-    "formateur",
-    "consulting",
-    "agence",
-    "academie",
-    "pro",
-    "professionnelle",
-    "professionnel",
-];
+macro_rules! generic_words {
+    () => {
+        "formation"
+            | "formations"
+            | "organisme"
+            | "organismes"
+            | "centre"
+            | "centres"
+            | "conseil"
+            | "conseils"
+            | "institut"
+            | "ecole"
+            | "association"
+            | "groupe"
+            | "societe"
+            | "entreprise"
+            | "cabinet"
+            | "services"
+            | "service"
+            | "france"
+            | "formateur"
+            | "consulting"
+            | "agence"
+            | "academie"
+            | "pro"
+            | "professionnelle"
+            | "professionnel"
+    };
+}
 
 /// Legal forms, folded; typed or not, they must not change which provider comes first.
-const LEGAL_FORMS: &[&str] = &[
-    "sarl", "sas", "sasu", "eurl", "sa", "scop", "scic", "sci", "snc", "selarl", "selas", "selafa", "scp",
-    "eirl", "ei", "gie", "sem", "sca", "sarlu", "saem", "spl", "epic",
-];
+macro_rules! legal_forms {
+    () => {
+        "sarl"
+            | "sas"
+            | "sasu"
+            | "eurl"
+            | "sa"
+            | "scop"
+            | "scic"
+            | "sci"
+            | "snc"
+            | "selarl"
+            | "selas"
+            | "selafa"
+            | "scp"
+            | "eirl"
+            | "ei"
+            | "gie"
+            | "sem"
+            | "sca"
+            | "sarlu"
+            | "saem"
+            | "spl"
+            | "epic"
+    };
+}
 
 /// Lowercase, remove accents, turn punctuation into spaces and drop elisions.
 ///
@@ -131,15 +185,17 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 pub fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.contains(&w)
+    matches!(w, stop_words!())
 }
 
 pub fn is_generic(w: &str) -> bool {
-    GENERIC_WORDS.contains(&w)
+    matches!(w, generic_words!())
 }
 
 pub fn is_legal_form(w: &str) -> bool {
-    LEGAL_FORMS.contains(&w)
+    // A `match` compiles to a switch on length and bytes: these run for every word of every
+    // reranked name.
+    matches!(w, legal_forms!())
 }
 
 /// Typo budget by word length: none under 5 letters, 1 from 5, 2 from 9.

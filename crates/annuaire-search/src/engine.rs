@@ -3,19 +3,25 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use annuaire_core::Categorie;
 use tantivy::collector::{Collector, Count, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::index::SegmentId;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Explanation, FuzzyTermQuery, Occur, Query, Scorer, TermQuery,
+    Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{
+    DocId, DocSet, Index, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, TantivyError, Term,
+};
 
 use crate::places::{self, GeoResolver, Place, PlaceKind, PlaceResolver};
 use crate::store::{self, Fields};
 use crate::{
-    FacetValue, Facettes, Hit, IndexSource, Interpretation, SearchDoc, SearchError, SearchQuery, SearchResults,
-    Suggestion, Tri, analysis, lexicon,
+    FacetValue, Facettes, Hit, IndexSource, Interpretation, SearchDoc, SearchError, SearchQuery,
+    SearchResults, Suggestion, Tri, analysis, lexicon,
 };
 
 /// Radius around an explicit lat/lon when none is given.
@@ -31,7 +37,9 @@ const CONNECTORS: &[&str] = &[
 ];
 /// Autocomplete stops scanning a very short prefix's word range after this many entries.
 const SUGGEST_SCAN: usize = 40_000;
-pub(crate) const MAX_PAR_PAGE: usize = 1000;
+/// Large enough for a CSV export of 10,000 rows in one page; only the page is materialised, so
+/// the bound costs normal queries nothing.
+pub(crate) const MAX_PAR_PAGE: usize = 10_000;
 /// Range of the normalised BM25 part of a text score.
 const BASE_SCALE: f32 = 3.0;
 /// Providers sharing a name word beyond which the word is taken as typed (no typo expansion).
@@ -57,6 +65,20 @@ struct WordEntry {
     ord: u32,
 }
 
+/// What filters, facets and distances read of a provider, packed so that looking a provider up
+/// touches one cache line instead of one per array.
+#[derive(Clone, Copy)]
+struct Attr {
+    /// Coordinates usable for a radius (commune or postal-code precision), else NaN.
+    lat: f64,
+    lon: f64,
+    topics: u32,
+    /// Interned department and region ids; 0 means unknown.
+    dept: u16,
+    region: u16,
+    cats: u8,
+}
+
 /// An opened index with its in-memory side tables, all indexed by `ord`.
 pub struct SearchIndex {
     searcher: Searcher,
@@ -67,16 +89,24 @@ pub struct SearchIndex {
     /// Andre" for "ANDRE ISABELLE"): the name is matched in both orders.
     display_terms: HashMap<u32, Box<[Box<str>]>>,
     city_terms: Vec<Box<[Box<str>]>>,
-    /// Coordinates usable for a radius (commune or postal-code precision), else NaN.
-    lat: Vec<f64>,
-    lon: Vec<f64>,
-    cats: Vec<u8>,
-    topics: Vec<u32>,
-    /// Interned department and region ids; 0 means unknown.
-    dept: Vec<u16>,
-    region: Vec<u16>,
+    attrs: Vec<Attr>,
+    /// Tantivy document → `ord`, per segment in the searcher's order; the segments are those
+    /// of the searcher, whose documents never change.
+    seg_ords: Vec<Arc<[u32]>>,
+    segment_ids: Arc<[SegmentId]>,
+    /// `ord` → (segment, tantivy document).
+    locations: Vec<(u32, DocId)>,
+    /// Per topic, per segment: the sorted tantivy documents of providers having that topic.
+    topic_docs: Vec<Vec<Arc<[DocId]>>>,
+    /// Providers per topic, for the rarity weight of a topic match.
+    topic_count: Vec<u32>,
+    /// (identifier key, ord) for every NDA, SIRET and SIREN made of digits, sorted.
+    idents: Vec<(u64, u32)>,
     dept_codes: Vec<String>,
     region_codes: Vec<String>,
+    /// Display names of those codes, looked up once rather than for every facet of every search.
+    dept_labels: Vec<String>,
+    region_labels: Vec<String>,
     name_rank: Vec<u32>,
     /// Words in the display name, stop words included.
     raw_len: Vec<u8>,
@@ -122,18 +152,20 @@ fn intern(map: &mut HashMap<String, u16>, codes: &mut Vec<String>, code: Option<
     id
 }
 
-/// Collects every matching document with its score, as (ord, score).
-struct AllScores;
+/// Collects every matching document with its score, as (ord, score). Holds the document →
+/// `ord` table of each segment: a fast-field read per match cost more than the scoring.
+struct AllScores<'a>(&'a [Arc<[u32]>]);
 struct SegmentAll {
-    ords: Column<u64>,
+    ords: Arc<[u32]>,
     out: Vec<(u32, f32)>,
 }
 
-impl Collector for AllScores {
+impl Collector for AllScores<'_> {
     type Fruit = Vec<(u32, f32)>;
     type Child = SegmentAll;
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentAll> {
-        Ok(SegmentAll { ords: segment.fast_fields().u64("ord")?, out: Vec::new() })
+    fn for_segment(&self, seg: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentAll> {
+        let ords = self.0.get(seg as usize).cloned().unwrap_or_else(|| Arc::from(Vec::new()));
+        Ok(SegmentAll { ords, out: Vec::new() })
     }
     fn requires_scoring(&self) -> bool {
         true
@@ -146,13 +178,107 @@ impl Collector for AllScores {
 impl SegmentCollector for SegmentAll {
     type Fruit = Vec<(u32, f32)>;
     fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(ord) = self.ords.first(doc) {
-            self.out.push((ord as u32, score));
+        if let Some(&ord) = self.ords.get(doc as usize) {
+            self.out.push((ord, score));
         }
     }
     fn harvest(self) -> Self::Fruit {
         self.out
     }
+}
+
+/// Providers taken from the in-memory tables (a topic, an identifier) as a tantivy query with a
+/// constant score, so that they combine with the text clauses under the same boolean rules.
+#[derive(Clone)]
+struct DocList {
+    segments: Arc<[SegmentId]>,
+    /// Sorted tantivy documents, per segment in `segments` order.
+    docs: Vec<Arc<[DocId]>>,
+    score: Score,
+}
+
+impl std::fmt::Debug for DocList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n: usize = self.docs.iter().map(|d| d.len()).sum();
+        f.debug_struct("DocList").field("documents", &n).field("score", &self.score).finish()
+    }
+}
+
+impl Query for DocList {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for DocList {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let id = reader.segment_id();
+        let docs = match self.segments.iter().position(|s| *s == id) {
+            Some(i) => self.docs[i].clone(),
+            None => Arc::from(Vec::new()),
+        };
+        Ok(Box::new(ListScorer { docs, at: 0, score: self.score * boost }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!("document {doc} is not in the list")));
+        }
+        Ok(Explanation::new("in-memory list", scorer.score()))
+    }
+}
+
+struct ListScorer {
+    docs: Arc<[DocId]>,
+    at: usize,
+    score: Score,
+}
+
+impl DocSet for ListScorer {
+    fn advance(&mut self) -> DocId {
+        self.at += 1;
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc() < target {
+            // Intersections seek far ahead in long lists: binary search the rest.
+            self.at += self.docs[self.at..].partition_point(|&d| d < target);
+        }
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.docs.len().saturating_sub(self.at) as u32
+    }
+}
+
+impl Scorer for ListScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+/// BM25's rarity weight of something `n` of `total` providers have: a topic or identifier match
+/// weighs like a term match of the same rarity would.
+fn idf(n: usize, total: usize) -> f32 {
+    let (n, total) = (n as f32, total as f32);
+    (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
+}
+
+/// An identifier typed as digits (NDA, SIRET, SIREN), as one integer keeping its length, so that
+/// leading zeros still count.
+fn ident_key(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 17 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(((s.len() as u64) << 57) | s.parse::<u64>().ok()?)
 }
 
 /// What a request means once read.
@@ -244,14 +370,17 @@ impl SearchIndex {
             name_terms: Vec::with_capacity(n),
             display_terms: HashMap::new(),
             city_terms: Vec::with_capacity(n),
-            lat: Vec::with_capacity(n),
-            lon: Vec::with_capacity(n),
-            cats: Vec::with_capacity(n),
-            topics: Vec::with_capacity(n),
-            dept: Vec::with_capacity(n),
-            region: Vec::with_capacity(n),
+            attrs: Vec::with_capacity(n),
+            seg_ords: Vec::new(),
+            segment_ids: Arc::from(Vec::new()),
+            locations: Vec::new(),
+            topic_docs: Vec::new(),
+            topic_count: Vec::new(),
+            idents: Vec::new(),
             dept_codes: vec![String::new()],
             region_codes: vec![String::new()],
+            dept_labels: Vec::new(),
+            region_labels: Vec::new(),
             name_rank: vec![0; n],
             raw_len: docs.iter().map(|d| analysis::words(&d.nom_affichage).len().min(255) as u8).collect(),
             grid: HashMap::new(),
@@ -292,30 +421,41 @@ impl SearchIndex {
             // Only a commune or postal-code position is a position; a department or region
             // centroid would put providers at places they are not.
             let precise = matches!(d.precision_geo.as_str(), "commune" | "code_postal");
-            match (d.lat, d.lon) {
-                (Some(la), Some(lo)) if precise && la.is_finite() && lo.is_finite() => {
-                    s.lat.push(la);
-                    s.lon.push(lo);
-                }
-                _ => {
-                    s.lat.push(f64::NAN);
-                    s.lon.push(f64::NAN);
+            let (lat, lon) = match (d.lat, d.lon) {
+                (Some(la), Some(lo)) if precise && la.is_finite() && lo.is_finite() => (la, lo),
+                _ => (f64::NAN, f64::NAN),
+            };
+            s.attrs.push(Attr {
+                lat,
+                lon,
+                topics: p.topics,
+                dept: intern(&mut dmap, &mut s.dept_codes, d.departement.as_deref()),
+                region: intern(&mut rmap, &mut s.region_codes, d.region.as_deref()),
+                cats: d.categories.iter().fold(0, |m, c| m | cat_bit(*c)),
+            });
+            let ord = s.attrs.len() as u32 - 1;
+            for id in [Some(&d.nda), d.siret.as_ref(), d.siren.as_ref()].into_iter().flatten() {
+                if let Some(k) = ident_key(id) {
+                    s.idents.push((k, ord));
                 }
             }
-            s.cats.push(d.categories.iter().fold(0, |m, c| m | cat_bit(*c)));
-            s.topics.push(p.topics);
-            s.dept.push(intern(&mut dmap, &mut s.dept_codes, d.departement.as_deref()));
-            s.region.push(intern(&mut rmap, &mut s.region_codes, d.region.as_deref()));
         }
+        s.dept_labels =
+            s.dept_codes.iter().map(|c| places::nom_departement(c).unwrap_or_else(|| c.clone())).collect();
+        s.region_labels =
+            s.region_codes.iter().map(|c| places::nom_region(c).unwrap_or_else(|| c.clone())).collect();
+        s.idents.sort_unstable();
+        s.idents.dedup();
         s.by_dept = vec![Vec::new(); s.dept_codes.len()];
         s.by_region = vec![Vec::new(); s.region_codes.len()];
-        for ord in 0..n {
-            s.by_dept[s.dept[ord] as usize].push(ord as u32);
-            s.by_region[s.region[ord] as usize].push(ord as u32);
-            if !s.lat[ord].is_nan() {
-                s.grid.entry(cell(s.lat[ord], s.lon[ord])).or_default().push(ord as u32);
+        for (ord, a) in s.attrs.iter().enumerate() {
+            s.by_dept[a.dept as usize].push(ord as u32);
+            s.by_region[a.region as usize].push(ord as u32);
+            if !a.lat.is_nan() {
+                s.grid.entry(cell(a.lat, a.lon)).or_default().push(ord as u32);
             }
         }
+        s.map_segments()?;
         let folded: Vec<String> = docs.iter().map(|d| analysis::fold(&d.nom_affichage)).collect();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by(|&a, &b| folded[a as usize].cmp(&folded[b as usize]).then(a.cmp(&b)));
@@ -324,7 +464,7 @@ impl SearchIndex {
         }
         let mut entries: Vec<(&str, u8, u8, u32, u32)> = Vec::new();
         for (ord, terms) in s.name_terms.iter().enumerate() {
-            if s.cats[ord] == 0 {
+            if s.attrs[ord].cats == 0 {
                 continue;
             }
             for (pos, t) in terms.iter().enumerate() {
@@ -360,6 +500,86 @@ impl SearchIndex {
         s.arena = arena;
         s.docs = docs;
         Ok(s)
+    }
+
+    /// Read each segment's document → `ord` table and lay the topics out per segment.
+    fn map_segments(&mut self) -> Result<(), SearchError> {
+        let topics = lexicon::lexicon().thematiques.len();
+        self.topic_count = vec![0; topics];
+        for a in &self.attrs {
+            let mut t = a.topics;
+            while t != 0 {
+                self.topic_count[t.trailing_zeros() as usize] += 1;
+                t &= t - 1;
+            }
+        }
+        let mut ids = Vec::new();
+        self.locations = vec![(u32::MAX, 0); self.attrs.len()];
+        let mut per_topic: Vec<Vec<Arc<[DocId]>>> = vec![Vec::new(); topics];
+        for reader in self.searcher.segment_readers() {
+            let column = reader.fast_fields().u64("ord")?;
+            let mut ords = Vec::with_capacity(reader.max_doc() as usize);
+            let mut lists: Vec<Vec<DocId>> = vec![Vec::new(); topics];
+            for doc in 0..reader.max_doc() {
+                let ord = column.first(doc).map_or(u32::MAX, |o| o as u32);
+                ords.push(ord);
+                if let Some(l) = self.locations.get_mut(ord as usize) {
+                    *l = (ids.len() as u32, doc);
+                }
+                let mut t = self.attrs.get(ord as usize).map_or(0, |a| a.topics);
+                while t != 0 {
+                    lists[t.trailing_zeros() as usize].push(doc);
+                    t &= t - 1;
+                }
+            }
+            for (i, l) in lists.into_iter().enumerate() {
+                per_topic[i].push(Arc::from(l));
+            }
+            self.seg_ords.push(Arc::from(ords));
+            ids.push(reader.segment_id());
+        }
+        self.segment_ids = Arc::from(ids);
+        self.topic_docs = per_topic;
+        Ok(())
+    }
+
+    /// Providers of a topic, as a clause.
+    fn topic_q(&self, topic: usize, boost: f32) -> Box<dyn Query> {
+        let n = self.topic_count.get(topic).copied().unwrap_or(0) as usize;
+        Box::new(DocList {
+            segments: self.segment_ids.clone(),
+            docs: self.topic_docs.get(topic).cloned().unwrap_or_default(),
+            score: boost * idf(n, self.docs.len().max(1)),
+        })
+    }
+
+    /// Providers whose NDA, SIRET or SIREN is these digits, as a clause.
+    fn ident_q(&self, digits: &str, boost: f32) -> Option<Box<dyn Query>> {
+        let key = ident_key(digits)?;
+        let lo = self.idents.partition_point(|e| e.0 < key);
+        let hits = &self.idents[lo..lo + self.idents[lo..].partition_point(|e| e.0 == key)];
+        if hits.is_empty() {
+            return None;
+        }
+        let mut docs: Vec<Vec<DocId>> = vec![Vec::new(); self.segment_ids.len()];
+        for &(_, ord) in hits {
+            if let Some(&(seg, doc)) = self.locations.get(ord as usize)
+                && let Some(d) = docs.get_mut(seg as usize)
+            {
+                d.push(doc);
+            }
+        }
+        Some(Box::new(DocList {
+            segments: self.segment_ids.clone(),
+            docs: docs
+                .into_iter()
+                .map(|mut d| {
+                    d.sort_unstable();
+                    Arc::from(d)
+                })
+                .collect(),
+            score: boost * idf(hits.len(), self.docs.len().max(1)),
+        }))
     }
 
     pub fn len(&self) -> usize {
@@ -542,8 +762,10 @@ impl SearchIndex {
                 c.push((Occur::Should, boxed(q, 2.0)));
             }
             // A word found in many names is what was meant, not a typo: its fuzzy expansion
-            // would only add thousands of near-homonyms at a high cost.
-            if budget > 0 && !frequent {
+            // would only add thousands of near-homonyms at a high cost. So is a word of the
+            // lexicon ("compta", "toeic"): its synonyms are its expansion.
+            let expansion = lex.expansions.get(t.as_str());
+            if budget > 0 && !frequent && expansion.is_none() {
                 let q = FuzzyTermQuery::new(Term::from_field_text(f.name, t), budget, true);
                 c.push((Occur::Should, boxed(q, 2.0)));
             }
@@ -553,22 +775,24 @@ impl SearchIndex {
                     let q = FuzzyTermQuery::new_prefix(Term::from_field_text(f.city, t), 0, false);
                     c.push((Occur::Should, boxed(q, 0.5)));
                 }
-                if budget > 0 && !self.city_vocab.contains(t.as_str()) {
+                // Only a word that is neither a name word nor a city nor a lexicon word can be a
+                // misspelt city ("dupont marseile"); walking the city dictionary for every
+                // other word cost a third of a text search.
+                if budget > 0 && unknown && expansion.is_none() {
                     let q = FuzzyTermQuery::new(Term::from_field_text(f.city, t), budget, true);
                     c.push((Occur::Should, boxed(q, 0.5)));
                 }
-                // A topic word's specialities are its topic's: the topic term already finds them,
-                // and a second union over the same thousands of providers doubles the cost.
-                let expansion = lex.expansions.get(t.as_str());
+                // A topic word's specialities are its topic's: the topic clause already finds
+                // them, and a second union over the same thousands of providers doubles the cost.
                 if expansion.is_none_or(|e| e.topics.is_empty()) {
                     c.push((Occur::Should, term_q(f.spec, &stem, 0.5)));
                 }
-                if t.bytes().all(|b| b.is_ascii_digit()) {
-                    c.push((Occur::Should, term_q(f.ident, t, 20.0)));
+                if let Some(q) = self.ident_q(t, 20.0) {
+                    c.push((Occur::Should, q));
                 }
-                if let Some(e) = lex.expansions.get(t.as_str()) {
+                if let Some(e) = expansion {
                     for &topic in &e.topics {
-                        c.push((Occur::Should, term_q(f.topic, lex.thematiques[topic].slug, 1.5)));
+                        c.push((Occur::Should, self.topic_q(topic, 1.5)));
                     }
                     for eq in &e.equivalents {
                         c.push((Occur::Should, self.phrase_q(eq)));
@@ -586,7 +810,7 @@ impl SearchIndex {
                 for w in terms.windows(k) {
                     if let Some(e) = lex.expansions.get(w.join(" ").as_str()) {
                         for &topic in &e.topics {
-                            top.push((Occur::Should, term_q(f.topic, lex.thematiques[topic].slug, 2.0)));
+                            top.push((Occur::Should, self.topic_q(topic, 2.0)));
                         }
                         for eq in &e.equivalents {
                             top.push((Occur::Should, self.phrase_q(eq)));
@@ -617,14 +841,19 @@ impl SearchIndex {
 
     /// Text candidates with scores: every word first, then relaxations when that finds nothing.
     fn candidates(&self, terms: &[String], any_word: bool) -> Result<Vec<(u32, f32)>, SearchError> {
-        let mut c = self.searcher.search(&*self.text_query(terms, false, true, false), &AllScores)?;
+        let mut c =
+            self.searcher.search(&*self.text_query(terms, false, true, false), &AllScores(&self.seg_ords))?;
         // Nothing has every word: allow one typo in 4-letter words too ("jcob" for "jacob"), and
         // only then settle for any word.
         if c.is_empty() && terms.iter().any(|t| analysis::relaxed_typo_budget(t) > analysis::typo_budget(t)) {
-            c = self.searcher.search(&*self.text_query(terms, false, true, true), &AllScores)?;
+            c = self
+                .searcher
+                .search(&*self.text_query(terms, false, true, true), &AllScores(&self.seg_ords))?;
         }
         if c.is_empty() && any_word && terms.len() > 1 {
-            c = self.searcher.search(&*self.text_query(terms, false, false, true), &AllScores)?;
+            c = self
+                .searcher
+                .search(&*self.text_query(terms, false, false, true), &AllScores(&self.seg_ords))?;
         }
         self.rerank(terms, &mut c);
         Ok(c)
@@ -672,12 +901,15 @@ impl SearchIndex {
             qsum += w;
             let last = i + 1 == terms.len();
             let budget = analysis::relaxed_typo_budget(t);
-            let mut best = (0.0f32, usize::MAX);
-            for (j, n) in name.iter().enumerate() {
+            // An exact word settles it without computing a typo distance to every other word.
+            let mut best = match name.iter().position(|n| n.as_ref() == t) {
+                Some(j) => (1.0f32, j),
+                None => (0.0f32, usize::MAX),
+            };
+            let exact = best.0 == 1.0;
+            for (j, n) in name.iter().enumerate().filter(|_| !exact) {
                 let n = n.as_ref();
-                let m = if n == t {
-                    1.0
-                } else if t.len() >= 3 && n.starts_with(t.as_str()) {
+                let m = if t.len() >= 3 && n.starts_with(t.as_str()) {
                     if last { 0.8 } else { 0.75 }
                 } else if budget > 0 && n.len().abs_diff(t.len()) <= budget as usize {
                     // `distance_within` answers budget + 1 for "too far".
@@ -691,9 +923,6 @@ impl SearchIndex {
                 };
                 if m > best.0 {
                     best = (m, j);
-                    if m == 1.0 {
-                        break;
-                    }
                 }
             }
             if best.0 > 0.0 {
@@ -796,29 +1025,27 @@ impl SearchIndex {
             _ => None,
         };
         let accept = |ord: usize| -> Option<f64> {
+            let at = self.attrs.get(ord)?;
             if let Some((a, b, c, d)) = bbox {
-                let (la, lo) = (self.lat[ord], self.lon[ord]);
                 // NaN fails these comparisons too: no precise position, never in a radius.
-                if !(la >= a && la <= b && lo >= c && lo <= d) {
+                if !(at.lat >= a && at.lat <= b && at.lon >= c && at.lon <= d) {
                     return None;
                 }
             }
-            if !q.inclure_non_certifies && self.cats[ord] == 0 {
+            if !q.inclure_non_certifies && at.cats == 0 {
                 return None;
             }
-            if cat_mask != 0 && self.cats[ord] & cat_mask == 0 {
+            if cat_mask != 0 && at.cats & cat_mask == 0 {
                 return None;
             }
-            if topic_mask != 0 && self.topics[ord] & topic_mask == 0 {
+            if topic_mask != 0 && at.topics & topic_mask == 0 {
                 return None;
             }
-            if dept.is_some_and(|d| self.dept[ord] != d) || region.is_some_and(|r| self.region[ord] != r) {
+            if dept.is_some_and(|d| at.dept != d) || region.is_some_and(|r| at.region != r) {
                 return None;
             }
             let dist = match plan.center {
-                Some((la, lo)) if !self.lat[ord].is_nan() => {
-                    places::haversine_km(la, lo, self.lat[ord], self.lon[ord])
-                }
+                Some((la, lo)) if !at.lat.is_nan() => places::haversine_km(la, lo, at.lat, at.lon),
                 _ => f64::NAN,
             };
             if let Some(r) = plan.radius
@@ -918,7 +1145,7 @@ impl SearchIndex {
     fn hit(&self, r: &Row) -> Hit {
         let d = &self.docs[r.ord as usize];
         let lex = lexicon::lexicon();
-        let topics = self.topics[r.ord as usize];
+        let topics = self.attrs[r.ord as usize].topics;
         Hit {
             nda: d.nda.clone(),
             siret: d.siret.clone(),
@@ -943,15 +1170,15 @@ impl SearchIndex {
         let mut depts = vec![0usize; self.dept_codes.len()];
         let mut regions = vec![0usize; self.region_codes.len()];
         for r in rows {
-            let o = r.ord as usize;
-            let mut t = self.topics[o];
+            let a = &self.attrs[r.ord as usize];
+            let mut t = a.topics;
             while t != 0 {
                 topics[t.trailing_zeros() as usize] += 1;
                 t &= t - 1;
             }
-            by_mask[self.cats[o] as usize & 15] += 1;
-            depts[self.dept[o] as usize] += 1;
-            regions[self.region[o] as usize] += 1;
+            by_mask[a.cats as usize & 15] += 1;
+            depts[a.dept as usize] += 1;
+            regions[a.region as usize] += 1;
         }
         let mut cats = [0usize; 4];
         for (mask, n) in by_mask.iter().enumerate() {
@@ -966,17 +1193,15 @@ impl SearchIndex {
             v.sort_by(|a, b| b.nombre.cmp(&a.nombre).then_with(|| a.valeur.cmp(&b.valeur)));
             v
         }
-        let coded = |codes: &[String], counts: &[usize], label: fn(&str) -> Option<String>| {
+        let coded = |codes: &[String], labels: &[String], counts: &[usize]| {
             sorted(
                 codes
                     .iter()
+                    .zip(labels)
                     .zip(counts)
                     .skip(1)
-                    .map(|(c, &n)| FacetValue {
-                        valeur: c.clone(),
-                        libelle: label(c).unwrap_or_else(|| c.clone()),
-                        nombre: n,
-                    })
+                    .filter(|(_, n)| **n > 0)
+                    .map(|((c, l), &n)| FacetValue { valeur: c.clone(), libelle: l.clone(), nombre: n })
                     .collect(),
             )
         };
@@ -1003,8 +1228,8 @@ impl SearchIndex {
                     })
                     .collect(),
             ),
-            departements: coded(&self.dept_codes, &depts, places::nom_departement),
-            regions: coded(&self.region_codes, &regions, places::nom_region),
+            departements: coded(&self.dept_codes, &self.dept_labels, &depts),
+            regions: coded(&self.region_codes, &self.region_labels, &regions),
         }
     }
 

@@ -19,7 +19,8 @@ use tantivy::{Index, TantivyDocument};
 use crate::{IndexSource, SearchDoc, SearchError, analysis, lexicon};
 
 /// Bumped whenever the schema or the analysis changes, so an old index asks for a rebuild.
-pub(crate) const FORMAT: u32 = 1;
+/// 2: topics and identifiers left tantivy for the in-memory tables.
+pub(crate) const FORMAT: u32 = 2;
 const MANIFEST: &str = "annuaire-search.json";
 const DOCS: &str = "docs.json";
 /// Our analysis produces space-separated terms; tantivy only splits them.
@@ -44,10 +45,6 @@ pub(crate) struct Fields {
     pub city: Field,
     /// Stemmed speciality labels.
     pub spec: Field,
-    /// Topic slugs.
-    pub topic: Field,
-    /// NDA, SIRET, SIREN.
-    pub ident: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -60,9 +57,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         name: b.add_text_field("name", text.clone()),
         stem: b.add_text_field("stem", text.clone()),
         city: b.add_text_field("city", text.clone()),
-        spec: b.add_text_field("spec", text.clone()),
-        topic: b.add_text_field("topic", text.clone()),
-        ident: b.add_text_field("ident", text),
+        spec: b.add_text_field("spec", text),
     };
     (b.build(), fields)
 }
@@ -142,9 +137,12 @@ fn write_version(version: &Path, docs: &[SearchDoc], source: &IndexSource) -> Re
     let (schema, f) = schema();
     let index = Index::create_in_dir(version, schema)?;
     register_tokenizer(&index);
-    // Two indexing threads: the build must stay under 3 s at national scale on two cores.
-    // Documents map to their `ord` through a fast field, so segment count and order are free.
-    let mut writer = index.writer_with_num_threads::<TantivyDocument>(2, 256_000_000)?;
+    // One indexing thread while this one prepares the documents keeps both cores busy, and
+    // gives one segment whose document numbers follow `ord`: the candidates of a search then
+    // come out in `ord` order and the side tables are read sequentially (a fifth faster than
+    // two interleaved segments). The engine still maps documents through the `ord` fast
+    // field, so more segments would only be slower, not wrong.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256_000_000)?;
     // Names share most of their words and specialities come from a short list: stemming each
     // distinct word or label once halves the build.
     let mut stems: HashMap<String, String> = HashMap::new();
@@ -176,18 +174,10 @@ fn write_version(version: &Path, docs: &[SearchDoc], source: &IndexSource) -> Re
             }
         }
         td.add_text(f.spec, spec.join(" "));
-        let lex = lexicon::lexicon();
-        let topics: Vec<&str> = (0..lex.thematiques.len())
-            .filter(|i| p.topics & (1 << i) != 0)
-            .map(|i| lex.thematiques[i].slug)
-            .collect();
-        td.add_text(f.topic, topics.join(" "));
-        let ident: Vec<&str> = [Some(&doc.nda), doc.siret.as_ref(), doc.siren.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|s| s.as_str())
-            .collect();
-        td.add_text(f.ident, ident.join(" "));
+        // Topics and identifiers are not indexed here: the engine keeps both in memory (a
+        // topic is a bit per provider, an identifier a sorted table), which matches them
+        // without walking a union of postings, and 480,000 one-document identifier terms
+        // were an eighth of the build.
         writer.add_document(td)?;
     }
     writer.commit()?;
@@ -202,8 +192,9 @@ fn write_version(version: &Path, docs: &[SearchDoc], source: &IndexSource) -> Re
 
     // The manifest is written last: a version directory without one is incomplete.
     let path = version.join(MANIFEST);
-    let manifest = serde_json::to_vec(&Manifest { format: FORMAT, documents: docs.len(), source: source.clone() })
-        .map_err(|source| SearchError::Docs { path: path.clone(), source })?;
+    let manifest =
+        serde_json::to_vec(&Manifest { format: FORMAT, documents: docs.len(), source: source.clone() })
+            .map_err(|source| SearchError::Docs { path: path.clone(), source })?;
     fs::write(&path, manifest).map_err(io(&path))?;
     Ok(())
 }
@@ -287,7 +278,11 @@ pub(crate) fn source_at(dir: &Path) -> Result<IndexSource, SearchError> {
     let manifest: Manifest =
         serde_json::from_slice(&bytes).map_err(|source| SearchError::Docs { path: path.clone(), source })?;
     if manifest.format != FORMAT {
-        return Err(SearchError::Version { path: dir.to_path_buf(), found: manifest.format, expected: FORMAT });
+        return Err(SearchError::Version {
+            path: dir.to_path_buf(),
+            found: manifest.format,
+            expected: FORMAT,
+        });
     }
     Ok(manifest.source)
 }

@@ -76,11 +76,8 @@ fn the_manifest_records_the_source_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("index");
     assert!(matches!(SearchIndex::source_at(&dir), Err(SearchError::Missing(_))));
-    let source = IndexSource {
-        snapshot_id: Some(7),
-        snapshot_date: Some("2026-11-09".into()),
-        synthetique: true,
-    };
+    let source =
+        IndexSource { snapshot_id: Some(7), snapshot_date: Some("2026-11-09".into()), synthetique: true };
     SearchIndex::build_from(&dir, vec![doc("1", "Alpha")], &source).unwrap();
     assert_eq!(SearchIndex::source_at(&dir).unwrap(), source);
     assert_eq!(SearchIndex::open(&dir).unwrap().source(), &source);
