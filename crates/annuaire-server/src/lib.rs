@@ -12,6 +12,7 @@ pub mod demo;
 pub mod errors;
 pub mod feed;
 pub mod generation;
+mod listen;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -23,7 +24,6 @@ pub mod views;
 pub mod web;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -39,10 +39,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    listen::run(router(state), listener, shutdown).await
 }
 
 /// Sync every `every`, forever. A failed sync is logged and retried at the next tick; the data
