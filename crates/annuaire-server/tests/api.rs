@@ -633,3 +633,36 @@ fn json_shapes() {
         insta::assert_json_snapshot!("json_shapes", shapes);
     })
 }
+
+#[test]
+fn slow_requests_time_out() {
+    with(|_| async move {
+        use tower::ServiceExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = annuaire_store::SqliteStore::open(&dir.path().join("annuaire.sqlite")).await.unwrap();
+        let config =
+            ServerConfig { request_timeout: std::time::Duration::from_millis(50), ..ServerConfig::default() };
+        let s = AppState::new(store, dir.path().to_path_buf(), config);
+        // The production layer around a handler that outlasts the deadline.
+        let app = axum::Router::new()
+            .route(
+                "/lent",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    "trop tard"
+                }),
+            )
+            .route("/rapide", axum::routing::get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(s.clone(), annuaire_server::middleware::deadline))
+            .with_state(s);
+        let t = std::time::Instant::now();
+        let res = app.clone().oneshot(req("GET", "/lent")).await.unwrap();
+        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(res.status(), 503);
+        assert_eq!(res.headers()["retry-after"], "1");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["erreur"]["code"], "delai_depasse");
+        assert_eq!(app.oneshot(req("GET", "/rapide")).await.unwrap().status(), 200);
+    })
+}

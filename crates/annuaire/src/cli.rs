@@ -192,6 +192,9 @@ pub struct ServeArgs {
     /// Source of syncs: a local file (CSV or .gz) or an http(s) URL; the official list by default.
     #[arg(long)]
     pub from: Option<String>,
+    /// Mark what `--from` imports as SYNTHETIC (generated) data; every answer then says so.
+    #[arg(long)]
+    pub synthetique: bool,
     /// Serve generated SYNTHETIC data (in <data-dir>/demo), and say so on every answer.
     #[arg(long)]
     pub demo: bool,

@@ -78,6 +78,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         request_timeout: Duration::from_secs(args.timeout_s.max(1)),
         sync: SyncOptions {
             from: args.from.clone(),
+            synthetic: args.synthetique,
             fetch: FetchOptions { progress: false, ..FetchOptions::default() },
             ..SyncOptions::default()
         },
