@@ -50,6 +50,10 @@ impl Params {
     /// Refuse keys outside `allowed`.
     pub fn only(&self, allowed: &[&str]) -> ApiResult<()> {
         match self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+            Some((k, _)) if allowed.is_empty() => Err(ApiError::bad_request(format!(
+                "paramètre inconnu « {} » ; cette adresse n'accepte aucun paramètre",
+                clip(k)
+            ))),
             Some((k, _)) => Err(ApiError::bad_request(format!(
                 "paramètre inconnu « {} » ; paramètres acceptés : {}",
                 clip(k),
@@ -302,6 +306,9 @@ mod tests {
         let e = Params::parse(Some("q=x&categories=vae")).only(SEARCH_KEYS).unwrap_err();
         assert!(e.message.contains("paramètre inconnu « categories »"), "{}", e.message);
         assert!(Params::parse(Some("q=x&categorie=vae")).only(SEARCH_KEYS).is_ok());
+        let e = Params::parse(Some("x=1")).only(&[]).unwrap_err();
+        assert!(e.message.contains("n'accepte aucun paramètre"), "{}", e.message);
+        assert!(Params::parse(None).only(&[]).is_ok());
     }
 
     #[test]

@@ -78,7 +78,11 @@ struct Thematiques {
     thematiques: &'static [annuaire_search::Thematique],
 }
 
-/// `GET /api/v1/thematiques`: the topic taxonomy (slugs and French labels).
-pub async fn thematiques() -> Response {
-    json(&Thematiques { thematiques: annuaire_search::thematiques() })
+/// `GET /api/v1/thematiques`: the topic taxonomy (slugs and French labels). It takes no
+/// parameter and, like every API route, refuses unknown ones.
+pub async fn thematiques(
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    crate::params::Params::parse(raw.as_deref()).only(&[])?;
+    Ok(json(&Thematiques { thematiques: annuaire_search::thematiques() }))
 }

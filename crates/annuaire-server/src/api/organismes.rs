@@ -3,6 +3,7 @@
 
 use annuaire_core::ids;
 use annuaire_store::{ChangeQuery, Store};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
@@ -59,7 +60,16 @@ fn clean(id: &str) -> String {
     id.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-pub async fn par_nda(State(state): State<AppState>, Path(nda): Path<String>) -> ApiResult<Response> {
+pub async fn par_nda(
+    State(state): State<AppState>,
+    nda: Result<Path<String>, PathRejection>,
+) -> ApiResult<Response> {
+    // A segment that does not decode (`%FF`) would otherwise get axum's plain-text 400.
+    let Path(nda) = nda.map_err(|_| {
+        ApiError::bad_request(
+            "le NDA de l'adresse n'est pas un texte lisible (UTF-8) : un NDA est fait de 11 chiffres",
+        )
+    })?;
     let nda = clean(&nda);
     if !ids::nda_ok(&nda) {
         let hint = if ids::is_digits(&nda, 14) || ids::is_digits(&nda, 9) {
