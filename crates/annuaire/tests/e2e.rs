@@ -1,6 +1,7 @@
 //! The web pages in a real headless Chromium: starts `annuaire serve --demo` on a free port, waits
 //! for `/readyz`, then runs `e2e/run.mjs` (playwright-core driving Debian's /usr/bin/chromium, with
-//! an axe-core scan and screenshots in `target/e2e-screenshots/`).
+//! an axe-core scan and screenshots in `target/e2e-screenshots/`, with the run's output in
+//! `run.log` there).
 //!
 //! Needs `scripts/setup/browser.sh` (Chromium and e2e/node_modules); fails with that advice when
 //! they are missing, unless `ANNUAIRE_SKIP_E2E=1`.
@@ -265,6 +266,7 @@ fn web_pages_in_headless_chromium() {
         .arg(chromium())
         .current_dir(root.join("e2e"));
     let (status, output) = run_with_deadline(node, NODE_WITHIN);
+    let _ = std::fs::write(shots.join("run.log"), &output);
     match status {
         Some(s) if s.success() => {}
         Some(s) => panic!(
