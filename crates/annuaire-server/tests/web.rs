@@ -1,0 +1,665 @@
+//! The web pages, driven in process through the whole router: every page renders with the
+//! layout's landmarks and the synthetic-data banner, values are escaped, forms work without
+//! JavaScript, and the key HTML fragments are pinned by snapshots.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use support::{get, send, with};
+
+// ----- helpers ------------------------------------------------------------------------------
+
+async fn post(uri: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let s = &support::fixture().state;
+    let req = Request::post(uri).header("content-type", content_type).body(Body::from(body)).unwrap();
+    let res = send(s, req).await;
+    let (parts, body) = res.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn api(uri: &str) -> Value {
+    let (status, _, body) = get(&support::fixture().state, uri).await;
+    assert_eq!(status, 200, "{uri}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// The whole element that starts at the first occurrence of `start` (an opening tag or its
+/// beginning, e.g. `<ol id="historique"`), up to its matching closing tag.
+fn element<'a>(html: &'a str, start: &str) -> Option<&'a str> {
+    let from = html.find(start)?;
+    let name: String = start[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < html.len() {
+        let rest = &html[i..];
+        if rest.starts_with(&close) {
+            depth -= 1;
+            if depth == 0 {
+                return Some(&html[from..i + close.len()]);
+            }
+            i += close.len();
+        } else if rest.starts_with(&open) && rest[open.len()..].starts_with([' ', '>']) {
+            depth += 1;
+            i += open.len();
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    None
+}
+
+/// Every value of attribute `attr` on tags named `tag`.
+fn attrs(html: &str, tag: &str, attr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let open = format!("<{tag} ");
+    for (i, _) in html.match_indices(&open) {
+        let end = html[i..].find('>').map_or(html.len(), |e| i + e);
+        let t = &html[i..end];
+        let key = format!(" {attr}=\"");
+        if let Some(a) = t.find(&key) {
+            let v = &t[a + key.len()..];
+            out.push(v[..v.find('"').unwrap_or(v.len())].to_string());
+        } else {
+            out.push(String::new());
+        }
+    }
+    out
+}
+
+/// Dates in fragments, replaced so that snapshots do not depend on the calendar.
+fn redact_dates(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let digits =
+        |from: usize, n: usize| b.get(from..from + n).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    while i < b.len() {
+        if digits(i, 2)
+            && b.get(i + 2) == Some(&b'/')
+            && digits(i + 3, 2)
+            && b.get(i + 5) == Some(&b'/')
+            && digits(i + 6, 4)
+        {
+            out.push_str("JJ/MM/AAAA");
+            i += 10;
+        } else if digits(i, 4)
+            && b.get(i + 4) == Some(&b'-')
+            && digits(i + 5, 2)
+            && b.get(i + 7) == Some(&b'-')
+            && digits(i + 8, 2)
+        {
+            out.push_str("AAAA-MM-JJ");
+            i += 10;
+        } else {
+            let c = s[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// One line per tag, so that snapshot diffs are readable.
+fn pretty(fragment: &str) -> String {
+    redact_dates(fragment).replace("><", ">\n<")
+}
+
+/// What every HTML page must have: French, one h1, landmarks, skip link, banner (the fixture is
+/// synthetic), title and description, and nothing the CSP would block.
+fn check_layout(uri: &str, body: &str) {
+    let must = [
+        "<html lang=\"fr\">",
+        "<a class=\"skip-link\" href=\"#contenu\">Aller au contenu</a>",
+        "<main id=\"contenu\"",
+        "<header class=\"site\">",
+        "<nav aria-label=\"Navigation principale\">",
+        "<footer class=\"site\">",
+        "<div id=\"bandeau-demo\" role=\"note\">",
+        "Données de démonstration SYNTHÉTIQUES : ces organismes n'existent pas.",
+        "<meta name=\"description\" content=\"",
+        "<meta name=\"viewport\"",
+    ];
+    for m in must {
+        assert!(body.contains(m), "{uri}: missing {m}");
+    }
+    assert_eq!(body.matches("<h1").count(), 1, "{uri}: exactly one h1");
+    let title = element(body, "<title>").unwrap_or("");
+    assert!(title.len() > "<title></title>".len() + 5, "{uri}: empty title");
+    // The skip link is the first focusable element.
+    let first_link = body.find("<a ").unwrap();
+    assert!(body[first_link..].starts_with("<a class=\"skip-link\""), "{uri}: skip link not first");
+    // CSP: no inline style or script, no event handler attributes.
+    assert!(!body.contains(" style="), "{uri}: inline style");
+    assert!(!body.contains("<style"), "{uri}: style element");
+    for (i, _) in body.match_indices("<script") {
+        let tag = &body[i..i + body[i..].find('>').unwrap()];
+        assert!(tag.contains(" src=\"/assets/"), "{uri}: inline script {tag}");
+    }
+    for ev in [" onclick=", " onload=", " onerror=", " onsubmit=", " onchange="] {
+        assert!(!body.contains(ev), "{uri}: event handler {ev}");
+    }
+    assert!(
+        !body.contains("http://cdn") && !body.contains("https://cdn") && !body.contains("fonts.googleapis")
+    );
+    // Every visible form field has a label.
+    for tag in ["input", "select", "textarea"] {
+        let ids = attrs(body, tag, "id");
+        let types = attrs(body, tag, "type");
+        for (k, id) in ids.iter().enumerate() {
+            if types.get(k).is_some_and(|t| t == "hidden" || t == "submit") {
+                continue;
+            }
+            assert!(!id.is_empty(), "{uri}: a <{tag}> without id (and so without label)");
+            assert!(body.contains(&format!("<label for=\"{id}\"")), "{uri}: <{tag} id={id}> has no label");
+        }
+    }
+}
+
+/// Fetch a page and check its status, content type and layout; returns the body.
+async fn page(uri: &str, status: u16) -> String {
+    let (st, headers, body) = get(&support::fixture().state, uri).await;
+    assert_eq!(st.as_u16(), status, "{uri}: {}", &body[..body.len().min(600)]);
+    let ct = headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert_eq!(ct, "text/html; charset=utf-8", "{uri}");
+    assert!(headers.contains_key("content-security-policy"), "{uri}: CSP header");
+    check_layout(uri, &body);
+    body
+}
+
+// ----- every page ---------------------------------------------------------------------------
+
+/// One line per page: its path, the expected status, and facts its body must contain.
+fn cases() -> Vec<(&'static str, u16, Vec<&'static str>)> {
+    vec![
+        (
+            "/",
+            200,
+            vec![
+                "Quelle formation ?",
+                "<form id=\"recherche\" action=\"/recherche\" method=\"get\"",
+                "liste officielle du 16/11/2026",
+            ],
+        ),
+        (
+            "/recherche?q=formation",
+            200,
+            vec!["<ol id=\"resultats\"", "<p id=\"total\">", "<form id=\"filtres\"", "id=\"export-csv\""],
+        ),
+        ("/recherche?q=formation&inconnu=1&utm_source=x", 200, vec!["<ol id=\"resultats\""]),
+        ("/recherche?lieu=Lyon", 200, vec!["autour de Lyon", "class=\"distance\"", "name=\"rayon_km\""]),
+        ("/recherche?q=zzzyxwvqq", 200, vec!["<div id=\"aucun-resultat\">", "0 organisme"]),
+        ("/recherche?page=abc", 400, vec!["« page » doit être un entier", "<form id=\"recherche\""]),
+        ("/recherche?lieu=xyzzyqwv", 400, vec!["lieu inconnu"]),
+        ("/recherche?categorie=vea", 400, vec!["valeur inconnue « vea »"]),
+        ("/recherche?q=a&q=b", 400, vec!["ne peut être donné qu'une fois"]),
+        (
+            "/formations/informatique/paris",
+            200,
+            vec![
+                "Formations informatique et numérique à Paris",
+                "<link rel=\"canonical\" href=\"http://localhost/formations/informatique/paris\">",
+            ],
+        ),
+        ("/formations/langues/rhone", 200, vec!["dans le département Rhône (69)"]),
+        ("/formations/inconnu/paris", 404, vec!["Thème inconnu"]),
+        ("/formations/langues/nulle-part-xyz", 404, vec!["Lieu inconnu"]),
+        ("/organismes/123", 404, vec!["Page introuvable"]),
+        (
+            "/organismes/99999999999-nobody",
+            404,
+            vec!["Aucun organisme connu avec le numéro de déclaration d'activité 99999999999"],
+        ),
+        (
+            "/verifier",
+            200,
+            vec![
+                "<form id=\"verifier\" method=\"post\" action=\"/verifier\" enctype=\"multipart/form-data\">",
+                "<input id=\"fichier\" type=\"file\" name=\"fichier\"",
+            ],
+        ),
+        ("/verifier?format=xml", 400, vec!["format inconnu"]),
+        (
+            "/qualiopi",
+            200,
+            vec![
+                "Critère 7",
+                "Indicateur 32 :",
+                "valable 3 ans",
+                "14<sup>e</sup>",
+                "22<sup>e</sup>",
+                "Bilans de compétences",
+            ],
+        ),
+        (
+            "/changements",
+            200,
+            vec!["<link rel=\"alternate\" type=\"application/atom+xml\"", "href=\"/changements.atom\""],
+        ),
+        (
+            "/changements?type=nouveau&departement=69",
+            200,
+            vec!["href=\"/changements.atom?type=nouveau&amp;departement=69\""],
+        ),
+        ("/changements?type=zz", 400, vec!["type : valeur inconnue"]),
+        (
+            "/donnees",
+            200,
+            vec![
+                "Licence Ouverte",
+                "laposte_hexasmal_2022.csv.gz",
+                "rnq_qualiopi_indicateurs.csv",
+                "Date de la liste servie",
+                "16/11/2026",
+            ],
+        ),
+        ("/nimporte/quoi", 404, vec!["Page introuvable", "Aucune page à cette adresse"]),
+    ]
+}
+
+#[test]
+fn every_page_renders_with_the_layout() {
+    with(|_| async move {
+        for (uri, status, facts) in cases() {
+            let body = page(uri, status).await;
+            for f in facts {
+                assert!(body.contains(f), "{uri}: missing « {f} »");
+            }
+            if status == 200 {
+                assert!(
+                    body.contains("<link rel=\"canonical\" href=\"http://localhost/"),
+                    "{uri}: canonical"
+                );
+            }
+        }
+    })
+}
+
+#[test]
+fn api_errors_stay_json() {
+    with(|s| async move {
+        let (status, headers, body) = get(s, "/api/v1/rien").await;
+        assert_eq!(status, 404);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+        assert!(body.contains("\"erreur\""));
+    })
+}
+
+#[test]
+fn values_are_escaped() {
+    with(|_| async move {
+        let attack = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E%3Cimg+src%3Dx%3E";
+        for uri in [
+            format!("/recherche?q={attack}"),
+            format!("/recherche?q=x&lieu={attack}"),
+            format!("/recherche?q={attack}&page=zz"),
+            format!("/verifier?identifiants={attack}"),
+            format!("/organismes/{attack}"),
+            format!("/nimporte/{attack}"),
+        ] {
+            let (_, _, body) = get(&support::fixture().state, &uri).await;
+            assert!(!body.contains("<script>alert"), "{uri}: unescaped script");
+            assert!(!body.contains("<img src=x"), "{uri}: unescaped attribute break-out");
+            assert!(!body.contains("\"><img"), "{uri}: unescaped quote");
+        }
+        let body = page(&format!("/recherche?q={attack}"), 200).await;
+        assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the query is shown, escaped");
+    })
+}
+
+// ----- results ------------------------------------------------------------------------------
+
+#[test]
+fn results_have_cards_distances_sorting_and_pages() {
+    with(|s| async move {
+        let body = page("/recherche?lieu=Paris&rayon_km=50", 200).await;
+        let list = element(&body, "<ol id=\"resultats\"").expect("results");
+        let cards = list.matches("<li class=\"resultat\">").count();
+        assert!(cards > 0 && cards <= 20);
+        assert_eq!(list.matches("<span class=\"distance\">").count(), cards, "a distance on every card");
+        assert_eq!(list.matches("<a class=\"nom\" href=\"/organismes/").count(), cards);
+        assert!(list.contains("<span class=\"badge\" data-categorie=\""));
+        assert!(
+            body.contains("<input type=\"radio\" id=\"f-rayon-50\" name=\"rayon_km\" value=\"50\" checked>")
+        );
+        assert!(body.contains("href=\"/recherche?lieu=Paris&amp;rayon_km=50&amp;tri=distance\""));
+        // The count in #total is the API's.
+        let v = api("/api/v1/recherche?lieu=Paris&rayon_km=50").await;
+        let total = v["total"].as_u64().unwrap();
+        let shown = element(&body, "<p id=\"total\">").unwrap();
+        let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(digits.parse::<u64>().unwrap(), total);
+
+        // Pagination: links to other pages, the current one marked.
+        let body = page("/recherche?q=formation&page=2", 200).await;
+        let nav = element(&body, "<nav class=\"pagination\" aria-label=\"Pagination\">").expect("pagination");
+        assert!(nav.contains("aria-current=\"page\" aria-label=\"Page 2, page actuelle\">2</a>"), "{nav}");
+        assert!(nav.contains("href=\"/recherche?q=formation\" rel=\"prev\""), "page 1 has no page parameter");
+        assert!(nav.contains("page=3"));
+        assert!(body.contains("<ol id=\"resultats\" start=\"21\">"));
+
+        // The CSV export has a header and one row per result.
+        let csv_href = attrs(&body, "a", "href").into_iter().find(|h| h.contains("format=csv")).unwrap();
+        let csv_href = csv_href.replace("&amp;", "&");
+        assert!(!csv_href.contains("page="), "{csv_href}");
+        let (st, headers, csv) = get(s, &csv_href).await;
+        assert_eq!(st, 200);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let total = api("/api/v1/recherche?q=formation").await["total"].as_u64().unwrap() as usize;
+        assert_eq!(csv.trim_end().lines().count(), total.min(10_000) + 1);
+    })
+}
+
+#[test]
+fn filters_are_a_get_form_that_keeps_the_search() {
+    with(|_| async move {
+        let body = page("/recherche?q=formation&categorie=bilans_competences&thematique=langues", 200).await;
+        let form = element(&body, "<form id=\"filtres\"").unwrap();
+        assert!(form.contains("action=\"/recherche\" method=\"get\""));
+        assert!(form.contains("<input type=\"hidden\" name=\"q\" value=\"formation\">"));
+        assert!(form.contains("name=\"categorie\" value=\"bilans_competences\" checked>"));
+        assert!(form.contains("name=\"categorie\" value=\"vae\">"));
+        assert!(form.contains("name=\"thematique\" value=\"langues\" checked>"));
+        assert!(form.contains("<button type=\"submit\">Filtrer</button>"));
+        // Every card holds the filtered scope.
+        let list = element(&body, "<ol id=\"resultats\"").unwrap();
+        let cards = list.matches("<li class=\"resultat\">").count();
+        assert_eq!(list.matches("data-categorie=\"bilans_competences\"").count(), cards);
+        let interp = element(&body, "<p id=\"interpretation\">").unwrap();
+        assert!(
+            interp.contains("catégorie bilans de compétences") && interp.contains("thème Langues"),
+            "{interp}"
+        );
+    })
+}
+
+#[test]
+fn zero_results_suggest_broader_searches() {
+    with(|_| async move {
+        let body = page("/recherche?q=zzzyxwvqq&lieu=Lyon&categorie=vae", 200).await;
+        let none = element(&body, "<div id=\"aucun-resultat\">").unwrap();
+        assert!(!body.contains("<ol id=\"resultats\""));
+        insta::assert_snapshot!("aucun_resultat", pretty(none));
+    })
+}
+
+#[test]
+fn result_card_and_interpretation_fragments() {
+    with(|_| async move {
+        let body = page("/recherche?lieu=Lyon&tri=nom&par_page=1", 200).await;
+        let card = element(&body, "<li class=\"resultat\">").unwrap();
+        insta::assert_snapshot!("carte_resultat", pretty(card));
+        let interp = element(&body, "<p id=\"interpretation\">").unwrap();
+        insta::assert_snapshot!("interpretation", pretty(interp));
+        let body = page("/recherche?q=comptabilite+lyon&categorie=vae", 200).await;
+        let interp = element(&body, "<p id=\"interpretation\">").unwrap();
+        insta::assert_snapshot!("interpretation_lieu_dans_le_texte", pretty(interp));
+    })
+}
+
+// ----- provider pages -----------------------------------------------------------------------
+
+/// A provider with at least two changes in its history.
+async fn provider_with_history() -> Value {
+    for kind in ["renomme", "adresse_modifiee", "certifie", "decertifie"] {
+        let v = api(&format!("/api/v1/changements?type={kind}&par_page=50")).await;
+        for c in v["changements"].as_array().unwrap() {
+            let org = api(&format!("/api/v1/organismes/{}", c["nda"].as_str().unwrap())).await;
+            if org["historique"].as_array().unwrap().len() >= 2 {
+                return org;
+            }
+        }
+    }
+    panic!("no provider with two changes in the fixture");
+}
+
+#[test]
+fn provider_page_shows_identity_certification_and_history() {
+    with(|s| async move {
+        let org = provider_with_history().await;
+        let nda = org["nda"].as_str().unwrap();
+        let url = org["url"].as_str().unwrap();
+
+        // Without its slug, or with a wrong one: a permanent redirect to the canonical URL.
+        for wrong in [format!("/organismes/{nda}"), format!("/organismes/{nda}-ancien-nom")] {
+            let (st, headers, _) = get(s, &wrong).await;
+            assert_eq!(st, 301, "{wrong}");
+            assert_eq!(headers["location"], url);
+        }
+
+        let body = page(url, 200).await;
+        let h1 = element(&body, "<h1>").unwrap();
+        assert!(h1.contains(&html_escape(org["nom_affichage"].as_str().unwrap())), "{h1}");
+        let id = element(&body, "<dl id=\"identite\">").unwrap();
+        assert!(id.contains(nda));
+        if let Some(siret) = org["siret"].as_str() {
+            assert!(id.contains(siret));
+        }
+        let cert = element(&body, "<section id=\"certification\"").unwrap();
+        assert!(cert.contains("<caption>") && cert.contains("<th scope=\"row\">"));
+        assert!(cert.contains("Une absence de la liste n'est pas forcément un retrait de certification"));
+        assert!(body.contains(&format!("<link rel=\"canonical\" href=\"http://localhost{url}\">")));
+        assert!(body.contains("<p class=\"localisation\">"));
+
+        // One <li> per change of the API, each with its French label and its date.
+        let hist = element(&body, "<ol id=\"historique\">").unwrap();
+        let changes = org["historique"].as_array().unwrap();
+        assert_eq!(hist.matches("<li ").count(), changes.len());
+        for c in changes {
+            let label = c["libelle"].as_str().unwrap();
+            assert!(hist.to_lowercase().contains(&html_escape(label).to_lowercase()), "{label} in {hist}");
+            assert!(hist.contains(&format!("datetime=\"{}\"", c["date"].as_str().unwrap())));
+        }
+        insta::assert_snapshot!("historique", pretty(hist));
+    })
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+// ----- verification -------------------------------------------------------------------------
+
+async fn three_ids() -> Vec<String> {
+    let v = api("/api/v1/recherche?par_page=2").await;
+    let r = v["resultats"].as_array().unwrap();
+    vec![
+        r[0]["nda"].as_str().unwrap().to_string(),
+        r[1]["siret"].as_str().unwrap().to_string(),
+        "12345".to_string(),
+        "73282932000074".to_string(),
+    ]
+}
+
+fn check_verification(body: &str, ids: &[String]) {
+    let table = element(body, "<table id=\"verification-resultats\">").expect("results table");
+    assert!(table.contains("<caption"));
+    assert!(table.contains("<th scope=\"col\">Statut</th>"));
+    let rows = element(table, "<tbody>").unwrap();
+    assert_eq!(rows.matches("<tr ").count(), ids.len());
+    for id in ids {
+        assert!(rows.contains(&format!("<th scope=\"row\">{id}</th>")), "{id}");
+    }
+    assert!(rows.contains(">Certifié Qualiopi</span>"));
+    assert!(rows.contains(">Identifiant invalide</span>"));
+    assert!(rows.contains(">Inconnu de la liste</span>"));
+    assert!(body.contains("<ul id=\"verification-resume\">"));
+    assert!(body.contains("<a id=\"verification-csv\" href=\""));
+}
+
+#[test]
+fn verification_by_multipart_urlencoded_and_link() {
+    with(|s| async move {
+        let ids = three_ids().await;
+        // Multipart: two identifiers typed, two in a file with a header line.
+        let boundary = "XyZbOuNdArY";
+        let mut mp = String::new();
+        mp.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"identifiants\"\r\n\r\n{}\n{}\r\n",
+            ids[0], ids[1]
+        ));
+        mp.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"ids.csv\"\r\nContent-Type: text/csv\r\n\r\nidentifiant;nom\n{};x\n{};y\n\r\n",
+            ids[2], ids[3]
+        ));
+        mp.push_str(&format!("--{boundary}--\r\n"));
+        let (st, headers, body) =
+            post("/verifier", &format!("multipart/form-data; boundary={boundary}"), mp.into_bytes()).await;
+        assert_eq!(st, 200, "{body}");
+        assert_eq!(headers["cache-control"], "no-store");
+        check_layout("POST /verifier", &body);
+        check_verification(&body, &ids);
+
+        // Urlencoded, comma-separated on one line.
+        let form = format!("identifiants={}", ids.join("%2C+"));
+        let (st, _, body) = post("/verifier", "application/x-www-form-urlencoded", form.into_bytes()).await;
+        assert_eq!(st, 200, "{body}");
+        check_verification(&body, &ids);
+        let invalid = element(&body, "<tr data-statut=\"identifiant_invalide\">").unwrap();
+        insta::assert_snapshot!("verification_ligne_invalide", pretty(invalid));
+
+        // The CSV link of a short list carries the identifiers and answers the same check.
+        let href = attrs(&body, "a", "href").into_iter().find(|h| h.starts_with("/verifier?")).unwrap();
+        let (st, headers, csv) = get(s, &href.replace("&amp;", "&")).await;
+        assert_eq!(st, 200);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+        assert_eq!(csv.trim_end().lines().count(), ids.len() + 1);
+        for id in &ids {
+            assert!(csv.contains(id.as_str()));
+        }
+        // The same check as a GET page.
+        let body = page(&format!("/verifier?identifiants={}", ids.join(",")), 200).await;
+        check_verification(&body, &ids);
+    })
+}
+
+#[test]
+fn long_verifications_link_their_csv_by_hash() {
+    with(|s| async move {
+        let ids: Vec<String> = (0..300).map(|i| format!("{:014}", 10_000_000_000_000u64 + i)).collect();
+        let form = format!("identifiants={}", ids.join("%0A"));
+        let (st, _, body) = post("/verifier", "application/x-www-form-urlencoded", form.into_bytes()).await;
+        assert_eq!(st, 200);
+        let href = attrs(&body, "a", "href")
+            .into_iter()
+            .find(|h| h.starts_with("/verifier/csv/"))
+            .expect("hash link");
+        let (st, _, csv) = get(s, &href).await;
+        assert_eq!(st, 200);
+        assert_eq!(csv.trim_end().lines().count(), 301);
+        let (st, _, body) = get(s, "/verifier/csv/0123456789abcdef").await;
+        assert_eq!(st, 404);
+        assert!(body.contains("relancez la vérification"));
+    })
+}
+
+#[test]
+fn verification_mistakes_are_french_pages() {
+    with(|_| async move {
+        let (st, _, body) =
+            post("/verifier", "application/x-www-form-urlencoded", b"identifiants=+%0A+".to_vec()).await;
+        assert_eq!(st, 422);
+        check_layout("POST /verifier (vide)", &body);
+        assert!(body.contains("Aucun identifiant reçu"));
+        let (st, _, body) = post("/verifier", "application/json", b"{}".to_vec()).await;
+        assert_eq!(st, 415);
+        assert!(body.contains("<form id=\"verifier\""));
+        let many = format!("identifiants={}", "1%0A".repeat(10_001));
+        let (st, _, body) = post("/verifier", "application/x-www-form-urlencoded", many.into_bytes()).await;
+        assert_eq!(st, 413);
+        assert!(body.contains("au plus 10"));
+    })
+}
+
+// ----- SEO, robots, assets ------------------------------------------------------------------
+
+#[test]
+fn sitemap_lists_pages_landings_and_certified_providers() {
+    with(|s| async move {
+        let (st, headers, xml) = get(s, "/sitemap.xml").await;
+        assert_eq!(st, 200);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("application/xml"));
+        assert!(xml.starts_with("<?xml") && xml.contains("<urlset"));
+        for path in ["/", "/verifier", "/qualiopi", "/changements", "/donnees"] {
+            assert!(xml.contains(&format!("<loc>http://localhost{path}</loc>")), "{path}");
+        }
+        assert!(xml.contains("<loc>http://localhost/formations/"));
+        assert!(xml.contains("<loc>http://localhost/organismes/"));
+        // Only certified providers, each once.
+        let certified = api("/api/v1/stats").await["certifies"].as_u64().unwrap() as usize;
+        assert_eq!(xml.matches("<loc>http://localhost/organismes/").count(), certified);
+        // Every landing page listed renders.
+        let landing: Vec<&str> = xml
+            .split("<loc>http://localhost")
+            .filter_map(|x| x.split("</loc>").next())
+            .filter(|p| p.starts_with("/formations/"))
+            .take(5)
+            .collect();
+        for p in landing {
+            page(p, 200).await;
+        }
+        // The fixture fits one file: no index parts.
+        assert_eq!(get(s, "/sitemaps/organismes-1.xml").await.0, 404);
+    })
+}
+
+#[test]
+fn robots_keep_synthetic_data_out_of_search_engines() {
+    with(|s| async move {
+        let (st, headers, body) = get(s, "/robots.txt").await;
+        assert_eq!(st, 200);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+        assert!(body.contains("User-agent: *\nDisallow: /\n"), "{body}");
+        let home = page("/", 200).await;
+        assert!(home.contains("<meta name=\"robots\" content=\"noindex\">"));
+    })
+}
+
+#[test]
+fn landing_pages_redirect_to_their_canonical_place() {
+    with(|s| async move {
+        for (from, to) in [
+            ("/formations/langues/69", "/formations/langues/rhone"),
+            ("/formations/langues/Marseille", "/formations/langues/marseille"),
+            ("/formations/langues/2a", "/formations/langues/corse-du-sud"),
+        ] {
+            let (st, headers, _) = get(s, from).await;
+            assert_eq!(st, 301, "{from}");
+            assert_eq!(headers["location"], to, "{from}");
+        }
+        let body = page("/formations/informatique/marseille", 200).await;
+        assert!(body.contains("<title>Formations informatique et numérique à Marseille — organismes certifiés Qualiopi | Annuaire Qualiopi</title>"));
+        assert!(body.contains("<meta name=\"description\" content=\""));
+    })
+}
+
+#[test]
+fn assets_are_versioned_and_cached_for_a_year() {
+    with(|s| async move {
+        let home = page("/", 200).await;
+        let css = attrs(&home, "link", "href").into_iter().find(|h| h.ends_with("/site.css")).unwrap();
+        let js = attrs(&home, "script", "src").into_iter().next().unwrap();
+        for (url, ctype) in [(css.as_str(), "text/css"), (js.as_str(), "text/javascript")] {
+            let (st, headers, body) = get(s, url).await;
+            assert_eq!(st, 200, "{url}");
+            assert!(headers["content-type"].to_str().unwrap().starts_with(ctype));
+            assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable", "{url}");
+            assert!(!body.is_empty());
+        }
+        // Another version's URL gets today's file, briefly cached.
+        let (st, headers, _) = get(s, "/assets/000000000000/site.css").await;
+        assert_eq!(st, 200);
+        assert_eq!(headers["cache-control"], "public, max-age=300");
+        assert!(page("/assets/000000000000/secret.txt", 404).await.contains("Aucun fichier"));
+        let (st, headers, _) = get(s, "/favicon.ico").await;
+        assert_eq!(st, 301);
+        assert!(headers["location"].to_str().unwrap().ends_with("/favicon.svg"));
+        let (st, _, csv) = get(s, "/qualiopi/indicateurs.csv").await;
+        assert_eq!(st, 200);
+        assert!(csv.starts_with("indicateur,critere"));
+    })
+}
