@@ -65,18 +65,44 @@ struct WordEntry {
     ord: u32,
 }
 
-/// What filters, facets and distances read of a provider, packed so that looking a provider up
-/// touches one cache line instead of one per array.
+/// What filters and facets read of a provider, in 8 bytes: a text search checks thousands of
+/// providers scattered over the table, and at 1.3 MB for the whole country the table stays in
+/// cache where a wider one made every check a memory access.
 #[derive(Clone, Copy)]
 struct Attr {
-    /// Coordinates usable for a radius (commune or postal-code precision), else NaN.
-    lat: f64,
-    lon: f64,
-    topics: u32,
+    /// Topic bits in the low 28 bits (the taxonomy has fewer topics), scope bits in the top 4.
+    bits: u32,
     /// Interned department and region ids; 0 means unknown.
     dept: u16,
     region: u16,
-    cats: u8,
+}
+
+const TOPIC_BITS: u32 = (1 << 28) - 1;
+
+impl Attr {
+    fn topics(self) -> u32 {
+        self.bits & TOPIC_BITS
+    }
+
+    fn cats(self) -> u8 {
+        (self.bits >> 28) as u8
+    }
+}
+
+/// Facet counts being gathered: scopes per combination (16 of them), expanded at the end.
+#[derive(Clone)]
+struct Counts {
+    total: usize,
+    topics: [usize; 28],
+    by_mask: [usize; 16],
+    depts: Vec<usize>,
+    regions: Vec<usize>,
+}
+
+/// Where a browse without text or centre finds its matches: the shortest list holding them all.
+enum Source<'a> {
+    List(&'a [u32]),
+    All(u32),
 }
 
 /// An opened index with its in-memory side tables, all indexed by `ord`.
@@ -90,6 +116,8 @@ pub struct SearchIndex {
     display_terms: HashMap<u32, Box<[Box<str>]>>,
     city_terms: Vec<Box<[Box<str>]>>,
     attrs: Vec<Attr>,
+    /// Coordinates usable for a radius (commune or postal-code precision), else NaN.
+    pos: Vec<(f64, f64)>,
     /// Tantivy document → `ord`, per segment in the searcher's order; the segments are those
     /// of the searcher, whose documents never change.
     seg_ords: Vec<Arc<[u32]>>,
@@ -115,6 +143,14 @@ pub struct SearchIndex {
     grid: HashMap<(i32, i32), Vec<u32>>,
     by_dept: Vec<Vec<u32>>,
     by_region: Vec<Vec<u32>>,
+    /// Providers by scope bit, by topic, and the certified ones, for browsing.
+    by_cat: [Vec<u32>; 4],
+    by_topic: Vec<Vec<u32>>,
+    certified: Vec<u32>,
+    /// Every provider in name order: the page of a browse is read off it.
+    by_name: Vec<u32>,
+    /// Facet counts of a browse without any filter: certified only, and everyone.
+    browse_all: [Counts; 2],
     /// Name term → number of providers whose name has it.
     name_df: HashMap<Box<str>, u32>,
     city_vocab: HashSet<Box<str>>,
@@ -306,6 +342,30 @@ struct Row {
     dist: f64,
 }
 
+impl Counts {
+    fn empty(depts: usize, regions: usize) -> Counts {
+        Counts {
+            total: 0,
+            topics: [0; 28],
+            by_mask: [0; 16],
+            depts: vec![0; depts],
+            regions: vec![0; regions],
+        }
+    }
+
+    fn add(&mut self, a: Attr) {
+        self.total += 1;
+        let mut t = a.topics();
+        while t != 0 {
+            self.topics[t.trailing_zeros() as usize] += 1;
+            t &= t - 1;
+        }
+        self.by_mask[a.cats() as usize & 15] += 1;
+        self.depts[a.dept as usize] += 1;
+        self.regions[a.region as usize] += 1;
+    }
+}
+
 fn boxed(q: impl Query + 'static, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
@@ -371,6 +431,7 @@ impl SearchIndex {
             display_terms: HashMap::new(),
             city_terms: Vec::with_capacity(n),
             attrs: Vec::with_capacity(n),
+            pos: Vec::with_capacity(n),
             seg_ords: Vec::new(),
             segment_ids: Arc::from(Vec::new()),
             locations: Vec::new(),
@@ -386,6 +447,11 @@ impl SearchIndex {
             grid: HashMap::new(),
             by_dept: Vec::new(),
             by_region: Vec::new(),
+            by_cat: Default::default(),
+            by_topic: Vec::new(),
+            certified: Vec::new(),
+            by_name: Vec::new(),
+            browse_all: [Counts::empty(0, 0), Counts::empty(0, 0)],
             name_df: HashMap::new(),
             city_vocab: HashSet::new(),
             words: Vec::new(),
@@ -421,17 +487,15 @@ impl SearchIndex {
             // Only a commune or postal-code position is a position; a department or region
             // centroid would put providers at places they are not.
             let precise = matches!(d.precision_geo.as_str(), "commune" | "code_postal");
-            let (lat, lon) = match (d.lat, d.lon) {
+            s.pos.push(match (d.lat, d.lon) {
                 (Some(la), Some(lo)) if precise && la.is_finite() && lo.is_finite() => (la, lo),
                 _ => (f64::NAN, f64::NAN),
-            };
+            });
+            let cats = d.categories.iter().fold(0u32, |m, c| m | u32::from(cat_bit(*c)));
             s.attrs.push(Attr {
-                lat,
-                lon,
-                topics: p.topics,
+                bits: (p.topics & TOPIC_BITS) | (cats << 28),
                 dept: intern(&mut dmap, &mut s.dept_codes, d.departement.as_deref()),
                 region: intern(&mut rmap, &mut s.region_codes, d.region.as_deref()),
-                cats: d.categories.iter().fold(0, |m, c| m | cat_bit(*c)),
             });
             let ord = s.attrs.len() as u32 - 1;
             for id in [Some(&d.nda), d.siret.as_ref(), d.siren.as_ref()].into_iter().flatten() {
@@ -451,20 +515,46 @@ impl SearchIndex {
         for (ord, a) in s.attrs.iter().enumerate() {
             s.by_dept[a.dept as usize].push(ord as u32);
             s.by_region[a.region as usize].push(ord as u32);
-            if !a.lat.is_nan() {
-                s.grid.entry(cell(a.lat, a.lon)).or_default().push(ord as u32);
+            let (lat, lon) = s.pos[ord];
+            if !lat.is_nan() {
+                s.grid.entry(cell(lat, lon)).or_default().push(ord as u32);
             }
         }
         s.map_segments()?;
         let folded: Vec<String> = docs.iter().map(|d| analysis::fold(&d.nom_affichage)).collect();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by(|&a, &b| folded[a as usize].cmp(&folded[b as usize]).then(a.cmp(&b)));
-        for (rank, ord) in order.into_iter().enumerate() {
+        for (rank, &ord) in order.iter().enumerate() {
             s.name_rank[ord as usize] = rank as u32;
         }
+        s.by_name = order;
+        s.by_topic = vec![Vec::new(); lexicon::lexicon().thematiques.len()];
+        let mut all = [
+            Counts::empty(s.dept_codes.len(), s.region_codes.len()),
+            Counts::empty(s.dept_codes.len(), s.region_codes.len()),
+        ];
+        for (ord, a) in s.attrs.iter().enumerate() {
+            let ord = ord as u32;
+            for (i, list) in s.by_cat.iter_mut().enumerate() {
+                if a.cats() & (1 << i) != 0 {
+                    list.push(ord);
+                }
+            }
+            let mut t = a.topics();
+            while t != 0 {
+                s.by_topic[t.trailing_zeros() as usize].push(ord);
+                t &= t - 1;
+            }
+            if a.cats() != 0 {
+                s.certified.push(ord);
+                all[0].add(*a);
+            }
+            all[1].add(*a);
+        }
+        s.browse_all = all;
         let mut entries: Vec<(&str, u8, u8, u32, u32)> = Vec::new();
         for (ord, terms) in s.name_terms.iter().enumerate() {
-            if s.attrs[ord].cats == 0 {
+            if s.attrs[ord].cats() == 0 {
                 continue;
             }
             for (pos, t) in terms.iter().enumerate() {
@@ -507,7 +597,7 @@ impl SearchIndex {
         let topics = lexicon::lexicon().thematiques.len();
         self.topic_count = vec![0; topics];
         for a in &self.attrs {
-            let mut t = a.topics;
+            let mut t = a.topics();
             while t != 0 {
                 self.topic_count[t.trailing_zeros() as usize] += 1;
                 t &= t - 1;
@@ -526,7 +616,7 @@ impl SearchIndex {
                 if let Some(l) = self.locations.get_mut(ord as usize) {
                     *l = (ids.len() as u32, doc);
                 }
-                let mut t = self.attrs.get(ord as usize).map_or(0, |a| a.topics);
+                let mut t = self.attrs.get(ord as usize).map_or(0, |a| a.topics());
                 while t != 0 {
                     lists[t.trailing_zeros() as usize].push(doc);
                     t &= t - 1;
@@ -1025,27 +1115,30 @@ impl SearchIndex {
             _ => None,
         };
         let accept = |ord: usize| -> Option<f64> {
-            let at = self.attrs.get(ord)?;
+            let at = *self.attrs.get(ord)?;
             if let Some((a, b, c, d)) = bbox {
+                let (la, lo) = self.pos[ord];
                 // NaN fails these comparisons too: no precise position, never in a radius.
-                if !(at.lat >= a && at.lat <= b && at.lon >= c && at.lon <= d) {
+                if !(la >= a && la <= b && lo >= c && lo <= d) {
                     return None;
                 }
             }
-            if !q.inclure_non_certifies && at.cats == 0 {
+            if !q.inclure_non_certifies && at.cats() == 0 {
                 return None;
             }
-            if cat_mask != 0 && at.cats & cat_mask == 0 {
+            if cat_mask != 0 && at.cats() & cat_mask == 0 {
                 return None;
             }
-            if topic_mask != 0 && at.topics & topic_mask == 0 {
+            if topic_mask != 0 && at.topics() & topic_mask == 0 {
                 return None;
             }
             if dept.is_some_and(|d| at.dept != d) || region.is_some_and(|r| at.region != r) {
                 return None;
             }
             let dist = match plan.center {
-                Some((la, lo)) if !at.lat.is_nan() => places::haversine_km(la, lo, at.lat, at.lon),
+                Some((la, lo)) if !self.pos[ord].0.is_nan() => {
+                    places::haversine_km(la, lo, self.pos[ord].0, self.pos[ord].1)
+                }
                 _ => f64::NAN,
             };
             if let Some(r) = plan.radius
@@ -1058,6 +1151,60 @@ impl SearchIndex {
         };
 
         let has_text = !plan.terms.is_empty();
+        if !has_text && plan.center.is_none() {
+            // Browsing, in name order whatever the sort asked (no text, no distance). The counts
+            // come from one pass over the shortest list holding every match (or were counted at
+            // open when nothing filters); the page is read by walking the names in order when
+            // that is shorter than sorting the matches.
+            let unfiltered = cat_mask == 0 && topic_mask == 0 && dept.is_none() && region.is_none();
+            let mut ords: Vec<u32> = Vec::new();
+            let counted;
+            let counts = if unfiltered {
+                &self.browse_all[usize::from(q.inclure_non_certifies)]
+            } else {
+                let mut c = Counts::empty(self.dept_codes.len(), self.region_codes.len());
+                let source = self.browse_source(q.inclure_non_certifies, cat_mask, topic_mask, dept, region);
+                let mut visit = |ord: u32| {
+                    if accept(ord as usize).is_some() {
+                        c.add(self.attrs[ord as usize]);
+                        ords.push(ord);
+                    }
+                };
+                match source {
+                    Source::List(l) => l.iter().for_each(|&o| visit(o)),
+                    Source::All(n) => (0..n).for_each(visit),
+                }
+                counted = c;
+                &counted
+            };
+            let total = counts.total;
+            let start = (page - 1).saturating_mul(par_page);
+            let end = start.saturating_add(par_page).min(total);
+            let n = self.docs.len().max(1);
+            let page_ords: Vec<u32> = if start >= total {
+                Vec::new()
+            } else if unfiltered || end.saturating_mul(n) / total < total / 4 {
+                self.by_name
+                    .iter()
+                    .copied()
+                    .filter(|&o| accept(o as usize).is_some())
+                    .skip(start)
+                    .take(end - start)
+                    .collect()
+            } else {
+                let rank = |o: &u32| self.name_rank[*o as usize];
+                if end < ords.len() {
+                    ords.select_nth_unstable_by_key(end - 1, rank);
+                    ords.truncate(end);
+                }
+                ords.sort_unstable_by_key(rank);
+                ords[start..end].to_vec()
+            };
+            let resultats =
+                page_ords.into_iter().map(|ord| self.hit(&Row { ord, score: 0.0, dist: f64::NAN })).collect();
+            let facettes = self.facettes(counts);
+            return Ok(SearchResults { total, interpretation: interpretation(plan), facettes, resultats });
+        }
         let mut rows: Vec<Row> = Vec::new();
         if has_text {
             for (ord, score) in self.candidates(&plan.terms, plan.any_word)? {
@@ -1142,10 +1289,44 @@ impl SearchIndex {
         Ok(SearchResults { total, interpretation, facettes, resultats })
     }
 
+    /// The shortest list that holds every provider these filters can accept.
+    fn browse_source(
+        &self,
+        inclure: bool,
+        cat_mask: u8,
+        topic_mask: u32,
+        dept: Option<u16>,
+        region: Option<u16>,
+    ) -> Source<'_> {
+        let mut best: Option<&[u32]> = (!inclure).then_some(&self.certified[..]);
+        let mut lists: Vec<&[u32]> = Vec::new();
+        if let Some(d) = dept {
+            lists.push(self.by_dept.get(d as usize).map_or(&[][..], |v| v));
+        }
+        if let Some(r) = region {
+            lists.push(self.by_region.get(r as usize).map_or(&[][..], |v| v));
+        }
+        if cat_mask.count_ones() == 1 {
+            lists.push(&self.by_cat[cat_mask.trailing_zeros() as usize]);
+        }
+        if topic_mask.count_ones() == 1 {
+            lists.push(self.by_topic.get(topic_mask.trailing_zeros() as usize).map_or(&[][..], |v| v));
+        }
+        for l in lists {
+            if best.is_none_or(|b| l.len() < b.len()) {
+                best = Some(l);
+            }
+        }
+        match best {
+            Some(l) => Source::List(l),
+            None => Source::All(self.docs.len() as u32),
+        }
+    }
+
     fn hit(&self, r: &Row) -> Hit {
         let d = &self.docs[r.ord as usize];
         let lex = lexicon::lexicon();
-        let topics = self.attrs[r.ord as usize].topics;
+        let topics = self.attrs[r.ord as usize].topics();
         Hit {
             nda: d.nda.clone(),
             siret: d.siret.clone(),
@@ -1163,25 +1344,18 @@ impl SearchIndex {
     }
 
     fn facets(&self, rows: &[Row]) -> Facettes {
-        let lex = lexicon::lexicon();
-        let mut topics = [0usize; 32];
-        // Scopes are counted per combination (16 of them), expanded once at the end.
-        let mut by_mask = [0usize; 16];
-        let mut depts = vec![0usize; self.dept_codes.len()];
-        let mut regions = vec![0usize; self.region_codes.len()];
+        let mut c = Counts::empty(self.dept_codes.len(), self.region_codes.len());
         for r in rows {
-            let a = &self.attrs[r.ord as usize];
-            let mut t = a.topics;
-            while t != 0 {
-                topics[t.trailing_zeros() as usize] += 1;
-                t &= t - 1;
-            }
-            by_mask[a.cats as usize & 15] += 1;
-            depts[a.dept as usize] += 1;
-            regions[a.region as usize] += 1;
+            c.add(self.attrs[r.ord as usize]);
         }
+        self.facettes(&c)
+    }
+
+    fn facettes(&self, c: &Counts) -> Facettes {
+        let lex = lexicon::lexicon();
+        let (topics, depts, regions) = (&c.topics, &c.depts, &c.regions);
         let mut cats = [0usize; 4];
-        for (mask, n) in by_mask.iter().enumerate() {
+        for (mask, n) in c.by_mask.iter().enumerate() {
             for (i, c) in cats.iter_mut().enumerate() {
                 if mask & (1 << i) != 0 {
                     *c += n;
@@ -1228,8 +1402,8 @@ impl SearchIndex {
                     })
                     .collect(),
             ),
-            departements: coded(&self.dept_codes, &self.dept_labels, &depts),
-            regions: coded(&self.region_codes, &self.region_labels, &regions),
+            departements: coded(&self.dept_codes, &self.dept_labels, depts),
+            regions: coded(&self.region_codes, &self.region_labels, regions),
         }
     }
 
