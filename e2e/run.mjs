@@ -473,6 +473,7 @@ await step('bulk verification on /verifier: pasted identifiers, statuses, CSV li
   const { resultats } = await api(ctx, '/api/v1/recherche?par_page=3');
   check(resultats.length === 3, 'expected 3 providers from /api/v1/recherche?par_page=3');
   const ids = [resultats[0].nda, resultats[1].siret, resultats[2].siret?.slice(0, 9), '12345'].filter(Boolean);
+  state.verifyIds = ids;
   const expected = await ctx.request
     .post(BASE + '/api/v1/verification', { data: { identifiants: ids } })
     .then((r) => r.json());
@@ -590,11 +591,33 @@ await ctx.close();
 // Screenshots and axe-core, in contexts that bypass the site's CSP (script-src 'self') so that
 // axe.min.js can be injected as a script tag; the scenarios above run under the real CSP.
 
+// The three pages the issue names, then the other pages of the site.
 const pagesToScan = [
   ['accueil', '/'],
   ['resultats', state.resultsPath || '/recherche?q=comptabilite+lyon'],
   ['organisme', state.historyPath || state.providerPath],
+  ['verifier', '/verifier'],
+  [
+    'verification',
+    '/verifier',
+    async (p) => {
+      // The answer to a POST: the results table.
+      await p.locator('textarea#identifiants').fill((state.verifyIds || ['12345']).join('\n'));
+      await submitAndWait(p, p.locator('form#verifier [type="submit"]').first());
+    },
+  ],
+  ['qualiopi', '/qualiopi'],
+  ['changements', '/changements'],
+  ['donnees', '/donnees'],
 ].filter(([, p]) => p);
+{
+  // A topic × place landing page, from the sitemap.
+  const r = await fetch(`${BASE}/sitemap.xml`).catch(() => null);
+  const xml = r && r.ok ? await r.text() : '';
+  const m = xml.match(/<loc>[^<]*?(\/formations\/[^<]+)<\/loc>/);
+  if (m) pagesToScan.push(['formations', m[1]]);
+  else console.log('    (no /formations/… page in /sitemap.xml: landing page not scanned)');
+}
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const axeSummary = [];
@@ -608,9 +631,10 @@ for (const width of [1280, 390]) {
     bypassCSP: true,
   });
   const p = await c.newPage();
-  for (const [name, pathname] of pagesToScan) {
+  for (const [name, pathname, then] of pagesToScan) {
     await step(`${name} at ${width} px: screenshot and axe-core scan (WCAG 2.1 A/AA)`, async () => {
       await visit(p, pathname);
+      if (then) await then(p);
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       check(overflow <= 1, `the page scrolls sideways at ${width} px (${overflow} px too wide)`);
       if (SHOTS) {
