@@ -626,6 +626,8 @@ fn landing_pages_redirect_to_their_canonical_place() {
             ("/formations/langues/69", "/formations/langues/rhone"),
             ("/formations/langues/Marseille", "/formations/langues/marseille"),
             ("/formations/langues/2a", "/formations/langues/corse-du-sud"),
+            ("/formations/Langues/rhone", "/formations/langues/rhone"),
+            ("/formations/comptabilit%C3%A9-gestion/lyon", "/formations/comptabilite-gestion/lyon"),
         ] {
             let (st, headers, _) = get(s, from).await;
             assert_eq!(st, 301, "{from}");

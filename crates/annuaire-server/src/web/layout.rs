@@ -110,21 +110,24 @@ pub fn page(ctx: &Ctx, head: &Head, body: Markup) -> Markup {
             }
             body {
                 a.skip-link href="#contenu" { "Aller au contenu" }
-                @if ctx.synthetic {
-                    div #bandeau-demo role="note" {
-                        strong { "Attention : " } (BANDEAU_DEMO)
-                    }
-                }
                 header.site {
-                    div.bandeau {
-                        a.marque href="/" { (SITE) }
-                        span.sous-titre { "organismes de formation certifiés, d'après la liste officielle" }
+                    // Inside the banner landmark, so that no content lies outside landmarks.
+                    @if ctx.synthetic {
+                        div #bandeau-demo role="note" {
+                            strong { "Attention : " } (BANDEAU_DEMO)
+                        }
                     }
-                    nav aria-label="Navigation principale" {
-                        ul {
-                            @for (path, label) in NAV {
-                                li {
-                                    a href=(path) aria-current=[(current == *path).then_some("page")] { (label) }
+                    div.entete {
+                        div.bandeau {
+                            a.marque href="/" { (SITE) }
+                            span.sous-titre { "organismes de formation certifiés, d'après la liste officielle" }
+                        }
+                        nav aria-label="Navigation principale" {
+                            ul {
+                                @for (path, label) in NAV {
+                                    li {
+                                        a href=(path) aria-current=[(current == *path).then_some("page")] { (label) }
+                                    }
                                 }
                             }
                         }

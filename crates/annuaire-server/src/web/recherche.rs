@@ -674,13 +674,18 @@ pub fn lieu_landing(text: &str) -> Option<LieuLanding> {
     Some(LieuLanding::Commune { nom: c.nom.clone(), slug: s })
 }
 
-/// The most populated communes (arrondissements aside), for the sitemap and the home page.
-pub fn grandes_villes(n: usize) -> Vec<&'static annuaire_geo::Commune> {
-    let mut v: Vec<&annuaire_geo::Commune> =
-        annuaire_geo::Places::get().communes().iter().filter(|c| !c.is_arrondissement()).collect();
-    v.sort_by(|a, b| b.population.cmp(&a.population).then_with(|| a.code.cmp(&b.code)));
-    v.truncate(n);
-    v
+/// The `n` most populated communes (arrondissements aside, at most 100), for the sitemap and the
+/// home page. Sorted once: every home page shows them.
+pub fn grandes_villes(n: usize) -> &'static [&'static annuaire_geo::Commune] {
+    static V: OnceLock<Vec<&'static annuaire_geo::Commune>> = OnceLock::new();
+    let v = V.get_or_init(|| {
+        let mut v: Vec<&annuaire_geo::Commune> =
+            annuaire_geo::Places::get().communes().iter().filter(|c| !c.is_arrondissement()).collect();
+        v.sort_by(|a, b| b.population.cmp(&a.population).then_with(|| a.code.cmp(&b.code)));
+        v.truncate(100);
+        v
+    });
+    &v[..n.min(v.len())]
 }
 
 /// Path of a landing page.
@@ -714,14 +719,16 @@ fn render_landing(
     thematique: &str,
     lieu: &str,
 ) -> ApiResult<Response> {
+    // "Informatique" or "comptabilité-gestion" find their topic, then redirect to its slug.
+    let wanted = slug(thematique);
     let topic = annuaire_search::thematiques()
         .iter()
-        .find(|t| t.slug == thematique)
+        .find(|t| t.slug == wanted)
         .ok_or_else(|| ApiError::not_found(format!("Thème inconnu « {} ».", params::clip(thematique))))?;
     let place = lieu_landing(lieu)
         .ok_or_else(|| ApiError::not_found(format!("Lieu inconnu « {} ».", params::clip(lieu))))?;
     let path = landing_path(topic.slug, place.slug());
-    if lieu != place.slug() {
+    if lieu != place.slug() || thematique != topic.slug {
         return Ok(super::moved(&path));
     }
     let etat = landing_etat(topic.slug, &place);
@@ -760,7 +767,10 @@ fn render_landing(
             }
         }
     };
-    Ok(super::html(layout::page(&ctx, &Head::new(title.clone(), description, path), body)))
+    let head = Head::new(title.clone(), description, path);
+    // An empty landing page is thin content: kept for people, out of search engines.
+    let head = if r.total == 0 { head.noindex() } else { head };
+    Ok(super::html(layout::page(&ctx, &head, body)))
 }
 
 fn lowercase_first(text: &str) -> String {
