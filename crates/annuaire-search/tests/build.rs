@@ -85,3 +85,40 @@ fn the_manifest_records_the_source_snapshot() {
     SearchIndex::build(&dir, vec![doc("1", "Alpha")]).unwrap();
     assert_eq!(SearchIndex::source_at(&dir).unwrap(), IndexSource::default());
 }
+
+#[test]
+fn documents_come_back_as_they_were_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    let mut full = doc("11000000001", "SARL ALPHA");
+    full.siret = Some("12345678900012".into());
+    full.siren = Some("123456789".into());
+    full.nom_affichage = "Alpha".into();
+    full.code_postal = Some("75011".into());
+    full.ville = Some("PARIS CEDEX 11".into());
+    full.code_commune = Some("75056".into());
+    full.commune = Some("Paris".into());
+    full.departement = Some("75".into());
+    full.region = Some("11".into());
+    full.lat = Some(48.8566);
+    full.lon = Some(2.3522);
+    full.precision_geo = "commune".into();
+    full.categories = vec![annuaire_core::Categorie::ActionsFormation, annuaire_core::Categorie::Vae];
+    // The same code under two labels, and a label shared with the next document: the table
+    // stores each pair once and must give every document its own pairs back.
+    full.specialites = vec![("326".into(), "Informatique".into()), ("326".into(), "Réseaux".into())];
+    let mut other = doc("11000000002", "Beta");
+    other.specialites = vec![("326".into(), "Réseaux".into()), ("100".into(), "Formations générales".into())];
+    other.categories = vec![];
+    let mut first = doc("11000000003", "Gamma premier");
+    first.ville = Some("LYON".into());
+    let second = doc("11000000003", "Gamma second");
+    SearchIndex::build(&dir, vec![other.clone(), first.clone(), full.clone(), second]).unwrap();
+    let idx = SearchIndex::open(&dir).unwrap();
+    assert_eq!(idx.len(), 3);
+    assert_eq!(idx.document("11000000001"), Some(&full));
+    assert_eq!(idx.document("11000000002"), Some(&other));
+    // Of two documents with one NDA, the first given is kept.
+    assert_eq!(idx.document("11000000003"), Some(&first));
+    assert_eq!(idx.document("11000000004"), None);
+}
