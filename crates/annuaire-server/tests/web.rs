@@ -255,6 +255,8 @@ fn cases() -> Vec<(&'static str, u16, Vec<&'static str>)> {
                 "rnq_qualiopi_indicateurs.csv",
                 "Date de la liste servie",
                 "16/11/2026",
+                "fichier local",
+                "<td lang=\"en\">",
             ],
         ),
         ("/nimporte/quoi", 404, vec!["Page introuvable", "Aucune page à cette adresse"]),

@@ -75,7 +75,15 @@ fn liste_officielle(ctx: &Ctx, g: Option<&Generation>) -> Markup {
                     dl #liste-officielle {
                         dt { "Date de la liste servie" } dd { (format::time(s.date)) }
                         dt { "Synchronisée le" } dd { (format::timestamp(&s.imported_at)) }
-                        dt { "Source" } dd { code.url { (s.source) } }
+                        dt { "Source" }
+                        dd {
+                            // A local file's path says nothing useful and tells about the server.
+                            @if s.source.starts_with("https://") || s.source.starts_with("http://") {
+                                code.url { (s.source) }
+                            } @else {
+                                "fichier local"
+                            }
+                        }
                         dt { "Empreinte SHA-256 du fichier" } dd { code.url { (s.sha256) } }
                         dt { "Lignes lues" } dd { (format::int(s.lignes.max(0) as u64)) }
                         dt { "Lignes valides" } dd { (format::int(s.valides.max(0) as u64)) }
@@ -140,7 +148,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
         (liste_officielle(&ctx, g.as_deref()))
         section aria-labelledby="references-titre" {
             h2 #references-titre { "Données de référence" }
-            p { "Fichiers publics copiés sans modification dans le dépôt du projet (" code { "data/SOURCES.md" } ")." }
+            p { "Fichiers publics copiés sans modification dans le dépôt du projet, tels que les décrit " code { "data/SOURCES.md" } " (en anglais)." }
             div.tableau-defilant tabindex="0" role="region" aria-labelledby="references-legende" {
                 table #sources {
                     caption #references-legende { "Sources de référence, éditeurs, licences et dates" }
@@ -155,12 +163,13 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
                     }
                     tbody {
                         @for s in sources() {
+                            // The repository's table is written in English.
                             tr {
                                 th scope="row" { code.url { (s.fichiers) } }
-                                td { (s.contenu) }
-                                td { (s.editeur) }
-                                td { (s.licence) }
-                                td { (s.date) }
+                                td lang="en" { (s.contenu) }
+                                td lang="en" { (s.editeur) }
+                                td lang="en" { (s.licence) }
+                                td lang="en" { (s.date) }
                             }
                         }
                     }

@@ -113,7 +113,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
                 "Depuis le 1" sup { "er" } " janvier 2022, un organisme de formation, de bilans de compétences, de validation "
                 "des acquis de l'expérience ou un centre de formation d'apprentis doit être certifié Qualiopi pour que ses "
                 "prestations soient financées par des fonds publics ou mutualisés : opérateurs de compétences (OPCO), État, "
-                "régions, Caisse des dépôts (Mon Compte Formation), France Travail, Agefiph "
+                "régions, Caisse des dépôts (Mon Compte Formation), France Travail, Agefiph, associations Transitions Pro "
                 "(article L. 6316-1 du Code du travail)."
             }
             p {
