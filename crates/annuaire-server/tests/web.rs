@@ -260,6 +260,14 @@ fn cases() -> Vec<(&'static str, u16, Vec<&'static str>)> {
             ],
         ),
         ("/nimporte/quoi", 404, vec!["Page introuvable", "Aucune page à cette adresse"]),
+        // Path parameters that are not UTF-8 text: a page, not the framework's plain-text 400.
+        ("/organismes/%FF", 404, vec!["caractères invalides"]),
+        ("/formations/%FF/lyon", 404, vec!["caractères invalides"]),
+        ("/verifier/csv/%FF", 404, vec!["caractères invalides"]),
+        ("/assets/x/%FF", 404, vec!["caractères invalides"]),
+        ("/sitemaps/%FF", 404, vec!["caractères invalides"]),
+        ("/changements?page=0", 400, vec!["« page » doit être compris entre 1 et 1000"]),
+        ("/recherche?q=%00", 400, vec!["caractères de contrôle"]),
     ]
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -58,8 +59,9 @@ pub fn url(name: &str) -> String {
 pub async fn serve(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((v, name)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
+    let Ok(Path((v, name))) = path else { return super::bad_path(&state, &headers) };
     let Some(a) = ASSETS.iter().find(|a| a.name == name) else {
         return super::error_page(
             &super::Ctx::new(&state, &headers, None),

@@ -133,6 +133,14 @@ pub fn respond(state: &AppState, headers: &HeaderMap, result: Result<Response, A
     }
 }
 
+/// A path parameter that is not even text (invalid percent-encoding): no page lives there.
+pub fn bad_path(state: &AppState, headers: &HeaderMap) -> Response {
+    error_page(
+        &Ctx::new(state, headers, None),
+        &ApiError::not_found("Aucune page à cette adresse : elle contient des caractères invalides."),
+    )
+}
+
 /// Unknown paths: JSON under `/api`, a page elsewhere.
 pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {

@@ -2,6 +2,7 @@
 //! is and how precisely, its certification and what that means, its history, and the sources.
 
 use annuaire_core::{Categorie, ChangeType, ids};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -17,7 +18,12 @@ use crate::state::AppState;
 use crate::views::{AdresseView, ChangementView, OrganismeView, organisme_path};
 
 /// `GET /organismes/{nda}-{slug}` (and `/organismes/{nda}`, redirected to its slug).
-pub async fn page(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Ok(Path(id)) = path else { return super::bad_path(&state, &headers) };
     let r = render(&state, &headers, &id).await;
     super::respond(&state, &headers, r)
 }

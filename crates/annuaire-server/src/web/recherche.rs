@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use annuaire_core::Categorie;
 use annuaire_search::{FacetValue, Hit, SearchQuery, SearchResults, Tri};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -707,8 +708,9 @@ fn landing_etat(thematique: &str, lieu: &LieuLanding) -> Etat {
 pub async fn landing(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((thematique, lieu)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
+    let Ok(Path((thematique, lieu))) = path else { return super::bad_path(&state, &headers) };
     let r = render_landing(&state, &headers, &thematique, &lieu);
     super::respond(&state, &headers, r)
 }

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use annuaire_search::SearchQuery;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -196,8 +197,9 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Respo
 pub async fn sitemap_part(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Ok(Path(name)) = path else { return super::bad_path(&state, &headers) };
     let r = (|| -> ApiResult<Response> {
         let g = state.current()?;
         let p = cached(&g);

@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -418,7 +419,12 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, req: Reques
 }
 
 /// `GET /verifier/csv/{hash}`: the CSV of a long check submitted earlier.
-pub async fn csv(State(state): State<AppState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
+pub async fn csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Ok(Path(key)) = path else { return super::bad_path(&state, &headers) };
     let r = match recall(&key) {
         None => Err(ApiError::not_found(
             "Ce résultat n'est plus disponible (il est conservé peu de temps) : relancez la vérification.",
