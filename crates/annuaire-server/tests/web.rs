@@ -675,3 +675,57 @@ fn assets_are_versioned_and_cached_for_a_year() {
         assert!(csv.starts_with("indicateur,critere"));
     })
 }
+
+// ----- robustness ---------------------------------------------------------------------------
+
+#[test]
+fn odd_inputs_never_fail_the_server() {
+    with(|s| async move {
+        let long = "a".repeat(201);
+        let ids = vec!["1"; 10_001].join(",");
+        let cases: Vec<(String, u16)> = vec![
+            (format!("/recherche?q={long}"), 400),
+            ("/recherche?q=%C3%A9t%C3%A9+%F0%9F%98%80&lieu=%25".into(), 400),
+            ("/recherche?lieu=Lyon&rayon_km=NaN".into(), 400),
+            ("/recherche?lat=90&lon=180&rayon_km=1000".into(), 200),
+            ("/recherche?q=formation&page=1000".into(), 200),
+            ("/recherche?q=formation&par_page=100&tri=distance".into(), 200),
+            ("/recherche?departement=2a&region=94&thematique=langues&thematique=langues".into(), 200),
+            ("/recherche?categorie=vae&categorie=vae&inclure_non_certifies=oui".into(), 200),
+            ("/recherche?page=1001".into(), 400),
+            (format!("/verifier?identifiants={ids}"), 413),
+            (format!("/formations/langues/{}", "x".repeat(300)), 404),
+            ("/changements?depuis=2026-13-01".into(), 400),
+            ("/changements?page=1000&type=renomme".into(), 200),
+        ];
+        for (uri, status) in cases {
+            let (st, headers, body) = get(s, &uri).await;
+            assert_eq!(st.as_u16(), status, "{uri}: {}", &body[..body.len().min(300)]);
+            assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{uri}");
+            check_layout(&uri, &body);
+        }
+        let body = page("/recherche?q=formation&page=1000", 200).await;
+        assert!(body.contains("Cette page est au-delà des résultats"));
+    })
+}
+
+#[test]
+fn pages_before_the_data_is_loaded_say_so_and_carry_the_demo_banner() {
+    support::rt().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store = annuaire_store::SqliteStore::open(&dir.path().join("annuaire.sqlite")).await.unwrap();
+        let config = annuaire_server::ServerConfig { rate_limit: 0, demo: true, ..Default::default() };
+        // Never reloaded: no generation yet, as during start-up.
+        let state = annuaire_server::AppState::new(store, dir.path().to_path_buf(), config);
+        let (st, _, body) = get(&state, "/").await;
+        assert_eq!(st, 200);
+        check_layout("/ (loading)", &body);
+        for uri in ["/recherche?q=excel", "/organismes/11000000001-x", "/changements"] {
+            let (st, headers, body) = get(&state, uri).await;
+            assert_eq!(st, 503, "{uri}");
+            assert!(headers.contains_key("retry-after"), "{uri}");
+            check_layout(uri, &body);
+            assert!(body.contains("Service momentanément indisponible"), "{uri}");
+        }
+    })
+}
