@@ -710,11 +710,24 @@ impl SearchIndex {
         None
     }
 
-    /// Whether some provider's name alone contains every significant term (so "Institut de
-    /// Formation de Marseille" is a name, not a text plus a place).
-    fn some_name_has_all(&self, terms: &[String]) -> Result<bool, SearchError> {
+    /// Whether some provider's name alone contains every significant term (so "Lycée
+    /// Saint-Étienne" is a name, not a text plus a place). With `whole`, the name must also have
+    /// no other word than those typed (legal forms aside): "Institut de Formation de Marseille"
+    /// is a name, but in the whole country some name always holds "formation" and "lyon",
+    /// and "formation lyon" still means the place.
+    fn some_name_has_all(&self, terms: &[String], whole: bool) -> Result<bool, SearchError> {
         let q = self.text_query(terms, true, true, false);
-        Ok(self.searcher.search(&*q, &Count)? > 0)
+        if !whole {
+            return Ok(self.searcher.search(&*q, &Count)? > 0);
+        }
+        let stems: Vec<String> = terms.iter().map(|t| analysis::stem(t)).collect();
+        let found = self.searcher.search(&*q, &AllScores(&self.seg_ords))?;
+        Ok(found.iter().any(|&(ord, _)| {
+            self.name_terms[ord as usize]
+                .iter()
+                .filter(|n| !analysis::is_legal_form(n))
+                .all(|n| terms.iter().any(|t| t.as_str() == n.as_ref()) || stems.contains(&analysis::stem(n)))
+        }))
     }
 
     fn interpret(&self, q: &SearchQuery) -> Result<Plan, SearchError> {
@@ -765,8 +778,12 @@ impl SearchIndex {
                     }
                     let all_terms: Vec<String> =
                         words.iter().filter(|w| !analysis::is_stop_word(w)).cloned().collect();
-                    // When a name holds every word, place words included, people typed a name.
-                    let is_name = !rest.is_empty() && self.some_name_has_all(&all_terms)?;
+                    // When a name holds every word, place words included, people typed a name;
+                    // when the other words only say "training" ("centre de formation"), only
+                    // if they name it whole.
+                    let only_generic =
+                        rest.iter().all(|w| analysis::is_generic(w) || analysis::is_stop_word(w));
+                    let is_name = !rest.is_empty() && self.some_name_has_all(&all_terms, only_generic)?;
                     if !is_name {
                         plan.all_text = Some(Box::new(Plan {
                             terms: all_terms,
@@ -809,7 +826,9 @@ impl SearchIndex {
         plan.terms = text_words.into_iter().filter(|w| !analysis::is_stop_word(w)).collect();
         // "formation toulouse": every provider here is about training; around a place, words
         // that only say so would just hide those whose name lacks them.
-        if plan.center.is_some() && plan.terms.iter().all(|t| analysis::is_generic(t)) {
+        if (plan.center.is_some() || plan.place.is_some())
+            && plan.terms.iter().all(|t| analysis::is_generic(t))
+        {
             plan.terms.clear();
         }
         if plan.terms.is_empty() {
@@ -835,12 +854,34 @@ impl SearchIndex {
         let lex = lexicon::lexicon();
         let any_significant = terms.iter().any(|t| !analysis::is_generic(t) && !analysis::is_legal_form(t));
         let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (i, t) in terms.iter().enumerate() {
+        // Multi-word topic phrases and synonyms ("ressources humaines", "hygiène alimentaire"):
+        // a provider of the phrase's topic satisfies each of its words, so that the phrase finds
+        // the topic even when every word is also required.
+        let mut phrases: Vec<Vec<Box<dyn Query>>> = (0..terms.len()).map(|_| Vec::new()).collect();
+        if !name_only {
+            for k in 2..=lex.max_phrase.min(terms.len()) {
+                for (start, w) in terms.windows(k).enumerate() {
+                    let Some(e) = lex.expansions.get(w.join(" ").as_str()) else { continue };
+                    for alts in &mut phrases[start..start + k] {
+                        // Shared among its words, the phrase weighs what one word would.
+                        let share = 1.0 / k as f32;
+                        for &topic in &e.topics {
+                            alts.push(self.topic_q(topic, 2.0 * share));
+                        }
+                        for eq in &e.equivalents {
+                            alts.push(Box::new(BoostQuery::new(self.phrase_q(eq), share)));
+                        }
+                    }
+                }
+            }
+        }
+        for (i, (t, alts)) in terms.iter().zip(phrases).enumerate() {
             let last = i + 1 == terms.len();
             let stem = analysis::stem(t);
             let budget = if relaxed { analysis::relaxed_typo_budget(t) } else { analysis::typo_budget(t) };
             let mut c: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Should, term_q(f.name, t, 3.0)), (Occur::Should, term_q(f.stem, &stem, 1.5))];
+            c.extend(alts.into_iter().map(|q| (Occur::Should, q)));
             // The last word may be unfinished; so may an unknown word before a city
             // ("roger ser rouen"): both also match as prefixes.
             let unknown = !self.name_df.contains_key(t.as_str()) && !self.city_vocab.contains(t.as_str());
@@ -893,21 +934,6 @@ impl SearchIndex {
             let weak = analysis::is_generic(t) || analysis::is_legal_form(t);
             let required = conjunctive && (name_only || !any_significant || !weak);
             top.push((if required { Occur::Must } else { Occur::Should }, Box::new(BooleanQuery::new(c))));
-        }
-        if !name_only {
-            // Multi-word topic phrases and synonyms ("ressources humaines", "petite enfance").
-            for k in 2..=lex.max_phrase.min(terms.len()) {
-                for w in terms.windows(k) {
-                    if let Some(e) = lex.expansions.get(w.join(" ").as_str()) {
-                        for &topic in &e.topics {
-                            top.push((Occur::Should, self.topic_q(topic, 2.0)));
-                        }
-                        for eq in &e.equivalents {
-                            top.push((Occur::Should, self.phrase_q(eq)));
-                        }
-                    }
-                }
-            }
         }
         Box::new(BooleanQuery::new(top))
     }

@@ -4,7 +4,9 @@
 //! be read off the table below. Expectation mini-language (space-separated, all must hold):
 //! `1:NDA` first result; `top3:NDA` within the first three; `has:NDA` anywhere in the results;
 //! `not:NDA` absent; `total:N` exact total; `none` no result; `lieu:Nom` place read; `texte:xxx`
-//! text read (underscores for spaces); `order:A,B,C` these NDAs in this relative order.
+//! text read (underscores for spaces); `order:A,B,C` these NDAs in this relative order;
+//! `at:N:NDA` the N-th result; `count:N` results on the page; `rayon:R` radius read (`-` for
+//! none); `facet:KIND:VALUE=N` the count of a facet value (0 when absent).
 
 use std::sync::OnceLock;
 
@@ -40,6 +42,13 @@ fn gazetteer() -> Vec<Place> {
         place(Departement, "13", "Bouches-du-Rhône", 43.5, 5.1),
         place(Region, "93", "Provence-Alpes-Côte d'Azur", 43.9, 6.0),
         place(CodePostal, "13001", "13001", 43.2999, 5.3841),
+        place(Commune, "33063", "Bordeaux", 44.8378, -0.5792),
+        place(Commune, "59350", "Lille", 50.6292, 3.0573),
+        place(Commune, "35238", "Rennes", 48.1173, -1.6778),
+        place(Commune, "67482", "Strasbourg", 48.5734, 7.7521),
+        place(Commune, "69266", "Villeurbanne", 45.7719, 4.8902),
+        place(Departement, "33", "Gironde", 44.85, -0.58),
+        place(Region, "53", "Bretagne", 48.2, -2.9),
     ]
 }
 
@@ -93,6 +102,15 @@ const MRS: (&str, &str, &str, &str) = ("13001", "MARSEILLE", "13", "93");
 const LYON: (&str, &str, &str, &str) = ("69003", "LYON", "69", "84");
 const PARIS: (&str, &str, &str, &str) = ("75011", "PARIS", "75", "11");
 const AIX: (&str, &str, &str, &str) = ("13100", "AIX-EN-PROVENCE", "13", "93");
+const BDX: (&str, &str, &str, &str) = ("33000", "BORDEAUX", "33", "75");
+const LILLE: (&str, &str, &str, &str) = ("59000", "LILLE", "59", "32");
+const RENNES: (&str, &str, &str, &str) = ("35000", "RENNES", "35", "53");
+const STRAS: (&str, &str, &str, &str) = ("67000", "STRASBOURG", "67", "44");
+
+/// Degrees of latitude for a distance in km (the engine's great circle: radius 6371.0088 km).
+fn km_north(km: f64) -> f64 {
+    km / (6371.0088 * std::f64::consts::PI / 180.0)
+}
 
 fn docs() -> Vec<SearchDoc> {
     use Categorie::*;
@@ -102,6 +120,10 @@ fn docs() -> Vec<SearchDoc> {
     let l = Some((45.7640, 4.8357));
     let p = Some((48.8566, 2.3522));
     let a = Some((43.5297, 5.4474)); // Aix, ~26 km from Marseille
+    let bdx = Some((44.8378, -0.5792));
+    let lil = Some((50.6292, 3.0573));
+    let ren = Some((48.1173, -1.6778));
+    let stx = Some((48.5734, 7.7521));
     vec![
         d("93000000001", "SARL DUPONT FORMATION", MRS, m, "commune", af, &["326"]),
         d(
@@ -210,6 +232,69 @@ fn docs() -> Vec<SearchDoc> {
             af,
             &["336"],
         ),
+        d("75000000036", "EURL MARTIN INFORMATIQUE", BDX, bdx, "commune", af, &["326"]),
+        d("75000000037", "MARTINE FORMATION CONSEIL", BDX, bdx, "commune", af, &["333"]),
+        d("32000000038", "LANGUES ET CULTURES DU NORD", LILLE, lil, "commune", af, &["136"]),
+        d("53000000039", "SASU BREIZH DIGITAL", RENNES, ren, "commune", af, &["326"]),
+        d("44000000040", "HACCP ALSACE HYGIENE", STRAS, stx, "commune", af, &["221"]),
+        // 9.9 and 10.1 km due north of the centre of Lyon: either side of a 10 km radius.
+        d(
+            "84000000041",
+            "ATELIER DU BOIS NORD",
+            LYON,
+            Some((45.7640 + km_north(9.9), 4.8357)),
+            "commune",
+            af,
+            &["232"],
+        ),
+        d(
+            "84000000042",
+            "ATELIER DU BOIS LOINTAIN",
+            LYON,
+            Some((45.7640 + km_north(10.1), 4.8357)),
+            "commune",
+            af,
+            &["232"],
+        ),
+        d("53000000043", "ÉCOLE SAINTE-ANNE", RENNES, ren, "commune", af, &["100"]),
+        d("32000000044", "SST SECOURS NORD", LILLE, lil, "commune", af, &["344"]),
+        d("75000000045", "PRÉVENTION DES RISQUES AQUITAINE", BDX, bdx, "commune", af, &["344"]),
+        d("44000000046", "CARISTE PRO EST", STRAS, stx, "commune", af, &["311"]),
+        d("32000000047", "TRADUCTION ET INTERPRÉTARIAT", LILLE, lil, "commune", af, &["136"]),
+        d("53000000048", "ASSOCIATION BAFA BRETAGNE", RENNES, ren, "commune", af, &["335"]),
+        d("75000000049", "COMPTABILITÉ GESTION BORDELAISE", BDX, bdx, "commune", af, &["314"]),
+        d(
+            "84000000050",
+            "LEFEBVRE & FILS",
+            ("69100", "VILLEURBANNE", "69", "84"),
+            Some((45.7719, 4.8902)),
+            "commune",
+            af,
+            &["311"],
+        ),
+        d("32000000051", "ANCIEN ORGANISME DU NORD", LILLE, lil, "commune", &[], &["326"]),
+        // Known only to their region or department: never in a radius, always in those filters.
+        d(
+            "53000000052",
+            "BRETAGNE COMPETENCES REGION",
+            ("", "", "", "53"),
+            Some((48.2, -2.9)),
+            "region",
+            af,
+            &["326"],
+        ),
+        d(
+            "75000000053",
+            "GIRONDE FORMATIONS DEPARTEMENT",
+            ("", "", "33", "75"),
+            Some((44.85, -0.58)),
+            "departement",
+            af,
+            &["326"],
+        ),
+        d("75000000054", "HORIZON EMPLOI BORDEAUX", BDX, bdx, "commune", af, &["415"]),
+        d("32000000055", "HORIZON EMPLOI LILLE", LILLE, lil, "commune", af, &["415"]),
+        d("75000000056", "WORD ET EXCEL ACADEMIE", BDX, bdx, "commune", af, &["324"]),
     ]
 }
 
@@ -225,7 +310,7 @@ fn index() -> &'static SearchIndex {
 }
 
 /// Run a query line: the text, then `|` options (`lieu=`, `rayon=`, `cat=`, `theme=`, `dept=`,
-/// `region=`, `tous`, `tri=`, `latlon=lat,lon`).
+/// `region=`, `tous`, `tri=`, `latlon=lat,lon`, `page=`, `pp=` for the page size, 100 otherwise).
 fn run(line: &str) -> annuaire_search::SearchResults {
     let mut parts = line.split('|');
     let mut q = SearchQuery::text(parts.next().unwrap().trim());
@@ -241,6 +326,8 @@ fn run(line: &str) -> annuaire_search::SearchResults {
             "region" => q.region = Some(v.into()),
             "tous" => q.inclure_non_certifies = true,
             "tri" => q.tri = v.parse::<Tri>().unwrap(),
+            "page" => q.page = v.parse().unwrap(),
+            "pp" => q.par_page = v.parse().unwrap(),
             "latlon" => {
                 let (a, b) = v.split_once(',').unwrap();
                 q.lat = Some(a.parse().unwrap());
@@ -275,6 +362,33 @@ fn check(line: &str, expect: &str) {
                 ctx()
             ),
             "texte" => assert_eq!(r.interpretation.texte, v.replace('_', " "), "{e} failed: {}", ctx()),
+            "rayon" => assert_eq!(
+                r.interpretation.rayon_km,
+                (v != "-").then(|| v.parse::<f64>().unwrap()),
+                "{e} failed: {}",
+                ctx()
+            ),
+            "count" => assert_eq!(r.resultats.len(), v.parse::<usize>().unwrap(), "{e} failed: {}", ctx()),
+            "at" => {
+                let (n, nda) = v.split_once(':').unwrap();
+                let n: usize = n.parse().unwrap();
+                assert_eq!(ndas.get(n - 1).copied(), Some(nda), "{e} failed: {}", ctx());
+            }
+            "facet" => {
+                // facet:KIND:VALUE=N, N = 0 for a value absent from the facet.
+                let (kind, rest) = v.split_once(':').unwrap();
+                let (value, n) = rest.split_once('=').unwrap();
+                let f = &r.facettes;
+                let list = match kind {
+                    "thematiques" => &f.thematiques,
+                    "categories" => &f.categories,
+                    "departements" => &f.departements,
+                    "regions" => &f.regions,
+                    _ => panic!("unknown facet {kind}"),
+                };
+                let got = list.iter().find(|x| x.valeur == value).map_or(0, |x| x.nombre);
+                assert_eq!(got, n.parse::<usize>().unwrap(), "{e} failed: {} {list:?}", ctx());
+            }
             "order" => {
                 let pos: Vec<usize> = v
                     .split(',')
@@ -289,11 +403,14 @@ fn check(line: &str, expect: &str) {
     }
 }
 
+/// One test per group; every case of the group runs, and the failures are listed together.
 macro_rules! cases {
     ($name:ident { $($q:literal => $e:literal,)* }) => {
         #[test]
         fn $name() {
-            $( check($q, $e); )*
+            let mut failed: Vec<&str> = Vec::new();
+            $( if std::panic::catch_unwind(|| check($q, $e)).is_err() { failed.push($q); } )*
+            assert!(failed.is_empty(), "{} case(s) failed: {failed:?}", failed.len());
         }
     };
 }
@@ -396,7 +513,7 @@ cases!(acronyms_and_synonyms {
     "sst" => "has:93000000009",
     "secourisme" => "1:93000000009",
     "prap" => "1:93000000031",
-    "haccp" => "1:93000000016",
+    "haccp" => "1:44000000040 has:93000000016", // the name with the acronym, then its synonym
     "hygiène alimentaire" => "1:93000000016",
     "fle" => "has:11000000027",
     "toeic" => "1:11000000029",
@@ -475,7 +592,9 @@ cases!(text_and_place {
     "langues vivantes paris" => "1:11000000006",
     "english paris" => "1:11000000022 lieu:Paris",
     "formation toulouse" => "lieu:Toulouse texte: total:3 has:76000000010 not:93000000001",
-    "centre de formation marseille" => "1:93000000024 lieu:-", // a name has all the words
+    // Generic words and a place: the place, unless a name is exactly those words.
+    "centre de formation marseille" => "lieu:Marseille texte: has:93000000024 has:93000000001",
+    "institut de formation marseille" => "1:93000000003 lieu:-",
     "formation aix en provence" => "lieu:Aix-en-Provence texte: has:93000000008 has:93000000023",
     "esthetique toulouse" => "1:76000000035 lieu:Toulouse",
     "coiffure lyon" => "1:84000000018 lieu:Lyon",
@@ -517,8 +636,8 @@ cases!(filters {
     "| region=93" => "has:93000000013 has:93000000014 has:93000000001",
     "| region=76" => "has:76000000004 has:76000000010 has:76000000030 has:76000000035 total:4",
     "| dept=99" => "none",
-    "| theme=langues" => "has:11000000006 has:11000000022 has:11000000027 has:11000000029 total:4",
-    "| theme=langues | theme=coiffure-esthetique" => "total:6",
+    "| theme=langues" => "has:11000000006 has:11000000022 has:11000000027 has:11000000029 has:32000000047 total:6",
+    "| theme=langues | theme=coiffure-esthetique" => "total:8",
     "anglais | theme=langues | dept=75" => "has:11000000022",
     "| theme=securite | region=93" => "has:93000000009 has:93000000031 not:11000000026",
     "| tri=nom" => "order:11000000006,11000000017,84000000028",
@@ -564,6 +683,31 @@ fn paging_is_stable_and_complete() {
         }
         let full: Vec<String> = run(&line).resultats.into_iter().map(|h| h.nda).collect();
         assert_eq!(all, full, "{tri}");
+    }
+}
+
+#[test]
+fn browsing_pages_follow_names() {
+    // Without text or centre, every filter combination lists providers by name, and pages of
+    // any size put together give the whole list (the engine reads pages off a name-ordered
+    // walk or a sort depending on the filters; both must agree).
+    for filters in
+        ["", "| tous", "| region=75", "| cat=actions_formation", "| theme=informatique | tous", "| dept=13"]
+    {
+        let full = run(filters);
+        assert!(full.total > 3, "{filters}");
+        let names: Vec<String> = full.resultats.iter().map(|h| analysis::fold(&h.denomination)).collect();
+        assert!(names.windows(2).all(|w| w[0] <= w[1]), "{filters}: {names:?}");
+        for size in [1, 4, 7] {
+            let mut all = Vec::new();
+            for page in 1..=full.total.div_ceil(size) {
+                let r = run(&format!("{filters} | pp={size} | page={page}"));
+                assert_eq!(r.total, full.total);
+                all.extend(r.resultats.into_iter().map(|h| h.nda));
+            }
+            let want: Vec<String> = full.resultats.iter().map(|h| h.nda.clone()).collect();
+            assert_eq!(all, want, "{filters} by {size}");
+        }
     }
 }
 
@@ -624,7 +768,8 @@ fn autocomplete() {
     let s = |p: &str| -> Vec<String> { index().suggest(p, 5).unwrap().into_iter().map(|s| s.nda).collect() };
     assert_eq!(s("dupo")[..2], ["93000000023", "93000000001"]); // same rank: by name
     assert_eq!(s("dupond"), ["93000000023"]);
-    assert_eq!(s("acad"), ["11000000006", "84000000018"]); // académie, then academy
+    // Académie first (its first word), then academy and académie as third words, by name.
+    assert_eq!(s("acad"), ["11000000006", "84000000018", "75000000056"]);
     assert!(s("bur").contains(&"93000000015".to_string()));
     assert_eq!(s("cci lyon m"), ["84000000002"]);
     assert!(s("fantome").is_empty(), "non-certified providers are not suggested");
@@ -680,3 +825,327 @@ fn json_shape() {
     let r = index().search(&q).unwrap();
     insta::assert_json_snapshot!(r);
 }
+
+cases!(accents_both_ways {
+    "comptabilite gestion bordelaise" => "1:75000000049",
+    "COMPTABILITÉ GESTION BORDELAISE" => "1:75000000049",
+    "Comptabilité Gestion" => "1:75000000049",
+    "comptabilitè gestion" => "1:75000000049", // the wrong accent folds the same
+    "prevention des risques aquitaine" => "1:75000000045",
+    "PRÉVENTION RISQUES" => "1:75000000045",
+    "prévèntion risques" => "1:75000000045",
+    "traduction et interpretariat" => "1:32000000047",
+    "traduction interprétariat" => "1:32000000047",
+    "ecole sainte anne" => "1:53000000043",
+    "École Sainte-Anne" => "1:53000000043",
+    "ÉCOLE SAINTE ANNE" => "1:53000000043",
+    "securite incendie ssiap" => "1:11000000026",
+    "sécurité incendie ssiap" => "1:11000000026",
+    "SECURITE INCENDIE" => "1:11000000026",
+    "maconnerie" => "1:84000000033",
+    "maçonnerie" => "1:84000000033",
+    "francais langue etrangere accueil" => "1:11000000027",
+    "français langue étrangère accueil" => "1:11000000027",
+    "coiffure beaute" => "1:84000000018",
+    "coiffure beauté" => "1:84000000018",
+    "cyber sécurité experts" => "has:11000000034",
+    "academie des langues" => "1:11000000006",
+    "Académie des Langues" => "1:11000000006",
+    "ACADÉMIE DES LANGUES" => "1:11000000006",
+    "ile de france afpa" => "1:11000000017",
+    "île-de-france afpa" => "1:11000000017",
+    "mediterranée" => "1:93000000020",
+    "méditerranée transports" => "1:93000000020",
+    "breizh digital" => "1:53000000039",
+});
+
+cases!(typo_budget {
+    // Under 5 letters: no typo, except 4 letters as a last resort when nothing else matches.
+    "pao" => "1:84000000025",
+    "pso" => "none", // 3 letters: never a typo (PAO)
+    "ssf" => "none",
+    "btb" => "none",
+    "fils" => "1:84000000050",
+    "breiz digital" => "1:53000000039", // "breiz" is a prefix of breizh, not a typo
+    // 5 to 8 letters: one typo.
+    "dupomt formation" => "1:93000000001",
+    "dupnot formation" => "top3:93000000001", // a swap counts as one
+    "duppnt formation" => "1:93000000001",
+    "dxpxnt" => "none", // two typos in 6 letters
+    "bredzh digital" => "1:53000000039",
+    "bafa animatoin" => "1:84000000028",
+    "hygeine alsace" => "1:44000000040",
+    "lefebvre fills" => "1:84000000050",
+    "cariste pro estt" => "1:44000000046",
+    // From 9 letters: two typos.
+    "mediteranee transports" => "1:93000000020",
+    "mediteranne transports" => "1:93000000020",
+    "mxditxrranee transports" => "1:93000000020",
+    "mxdxtxrranee" => "none", // three typos
+    "comptabilte gestion" => "1:75000000049",
+    "comptbilte gestion" => "1:75000000049",
+    "interpretarait traduction" => "1:32000000047",
+    "cybersecurit experts" => "1:11000000034",
+    "academie langues vivantess" => "1:11000000006",
+    "vivntes langues" => "1:11000000006",
+    "bordelaize gestion" => "1:75000000049",
+});
+
+cases!(elisions {
+    "l'atelier de l'esthétique" => "1:76000000035",
+    "l’atelier de l’esthétique" => "1:76000000035",
+    "atelier de l esthetique" => "1:76000000035",
+    "L'ÉCOLE D'INGÉNIEURS" => "1:84000000007",
+    "d'ingénieurs du numérique" => "1:84000000007",
+    "d’ingénieurs" => "1:84000000007",
+    "qu'importe" => "1:76000000030",
+    "qu’importe le chemin" => "1:76000000030",
+    "l'ecole sainte-anne" => "1:53000000043",
+    "d'excel" => "has:93000000005 has:75000000056",
+    "l'anglais" => "has:11000000022 has:11000000029",
+    "l'informatique à Bordeaux" => "lieu:Bordeaux texte:l'informatique has:75000000036 not:53000000039",
+});
+
+cases!(acronyms_and_synonyms_more {
+    "caces" => "has:44000000046", // cariste is a CACES synonym
+    "caces strasbourg" => "1:44000000046 lieu:Strasbourg",
+    "cariste" => "1:44000000046 has:93000000008",
+    "chariot elevateur" => "has:93000000008 has:44000000046",
+    "sst" => "1:32000000044 has:93000000009",
+    "sst lille" => "1:32000000044 lieu:Lille",
+    "secouriste" => "has:93000000009 has:32000000044",
+    "prap" => "has:75000000045 has:93000000031",
+    "prap bordeaux" => "1:75000000045 lieu:Bordeaux",
+    "gestes postures" => "1:93000000031",
+    "haccp strasbourg" => "1:44000000040 lieu:Strasbourg",
+    "hygiene alimentaire" => "has:93000000016 has:44000000040",
+    "fle" => "has:11000000027 has:32000000038 has:32000000047",
+    "fle lille" => "has:32000000038 has:32000000047 not:11000000027 lieu:Lille",
+    "toeic" => "1:11000000029 has:11000000022",
+    "toefl" => "has:11000000029 has:11000000022",
+    "bafa" => "1:84000000028 has:53000000048",
+    "bafa rennes" => "1:53000000048 lieu:Rennes",
+    "animateur" => "has:84000000028 has:53000000048",
+    "rh" => "has:11000000011 has:11000000019",
+    "drh" => "has:11000000019 has:11000000011",
+    "ressources humaines paris" => "has:11000000019 has:11000000011 lieu:Paris",
+    "pao" => "has:84000000025",
+    "infographie" => "has:84000000025",
+    "compta" => "has:75000000049 has:76000000010",
+    "compta bordeaux" => "1:75000000049 lieu:Bordeaux",
+    "comptable" => "has:75000000049 has:76000000010",
+    "info" => "has:75000000036 has:53000000039 has:11000000034",
+    "info bordeaux" => "1:75000000036 lieu:Bordeaux not:53000000039",
+    "sécu" => "has:32000000044 has:75000000045",
+    "secu lille" => "1:32000000044 lieu:Lille",
+    "cyber" => "1:11000000034 has:84000000007",
+    "cybersecurite" => "1:11000000034",
+    "excel" => "has:75000000056 has:93000000015 has:93000000005",
+    "word" => "has:75000000056 has:93000000015",
+    "word bordeaux" => "1:75000000056 lieu:Bordeaux",
+    "powerpoint" => "has:93000000015 has:75000000056",
+    "tableur" => "has:93000000015",
+    "bureautique bordeaux" => "1:75000000056 lieu:Bordeaux",
+    "anglais" => "has:32000000038 has:32000000047 has:11000000027",
+    "anglais lille" => "has:32000000038 has:32000000047 lieu:Lille",
+    "english" => "has:11000000029 has:11000000006",
+    "allemand" => "has:11000000006 has:32000000038",
+    "espagnol paris" => "has:11000000006 has:11000000022 not:32000000038 lieu:Paris",
+    "ssiap" => "1:11000000026",
+    "digital" => "1:53000000039 has:75000000036",
+    "numerique" => "has:84000000007 has:53000000039",
+    "web" => "has:84000000007 has:53000000039",
+});
+
+cases!(topic_words_without_the_word_in_the_name {
+    "informatique" => "has:53000000039 has:53000000052 has:75000000036 not:32000000051",
+    "informatique | tous" => "has:32000000051",
+    "langues" => "has:32000000047 has:32000000038",
+    "traduction" => "1:32000000047 has:11000000006",
+    "securite" => "has:32000000044 has:75000000045",
+    "transport" => "has:44000000046 has:84000000050",
+    "btp" => "has:84000000041 has:84000000042",
+    "batiment lyon" => "1:84000000033 has:84000000041 lieu:Lyon",
+    "bois" => "top3:84000000041 top3:84000000042",
+    "hotellerie" => "has:44000000040 has:93000000016",
+    "restauration strasbourg" => "1:44000000040 lieu:Strasbourg",
+    "agriculture" => "has:44000000040",
+    "orientation" => "has:75000000054 has:32000000055",
+    "insertion lille" => "1:32000000055 lieu:Lille",
+    "animation rennes" => "1:53000000048 lieu:Rennes",
+    "enseignement bordeaux" => "1:75000000037 lieu:Bordeaux",
+    "pedagogie" => "has:75000000037 has:93000000003",
+    "savoirs de base" => "has:53000000043 has:75000000054",
+    "remise a niveau" => "has:53000000043",
+    "ressources humaines" => "has:11000000019 has:11000000011 not:93000000001",
+    "hygiène alimentaire strasbourg" => "1:44000000040 lieu:Strasbourg",
+    "chariot élévateur" => "has:93000000008 has:44000000046",
+    "secretariat" => "has:75000000056 has:93000000015",
+    "comptabilite" => "has:76000000010 has:75000000049",
+});
+
+cases!(legal_forms {
+    "eurl martin informatique" => "1:75000000036",
+    "martin informatique eurl" => "1:75000000036",
+    "martin informatique" => "1:75000000036",
+    "EURL Martin Informatique" => "1:75000000036",
+    "sasu breizh" => "1:53000000039",
+    "breizh digital sasu" => "1:53000000039",
+    "SAS BREIZH DIGITAL" => "1:53000000039", // the wrong form does not hide the name
+    "sarl compta expert" => "1:76000000010",
+    "compta expert eurl" => "1:76000000010",
+    "eurl" => "1:75000000036",
+    "sarl" => "1:93000000001",
+    "dupont sarl" => "1:93000000001",
+    "dupond sarl" => "1:93000000023",
+});
+
+cases!(saint_and_st_more {
+    "ecole ste anne" => "1:53000000043",
+    "ecole st anne" => "1:53000000043",
+    "sainte anne" => "1:53000000043",
+    "ste-anne" => "1:53000000043",
+    "st-martin" => "1:11000000011",
+    "saint martin conseil paris" => "1:11000000011",
+    "lycee st-etienne" => "1:76000000004",
+    "st etienne lycee" => "1:76000000004",
+    "STE ANNE" => "1:53000000043",
+});
+
+cases!(radius_edges {
+    "| lieu=Lyon | rayon=10" => "has:84000000041 not:84000000042",
+    "| lieu=Lyon | rayon=10.2" => "has:84000000041 has:84000000042",
+    "| lieu=Lyon | rayon=9.8" => "not:84000000041 not:84000000042 has:84000000002",
+    "atelier bois | lieu=Lyon | rayon=10" => "1:84000000041 total:1",
+    "atelier du bois | lieu=Lyon | rayon=10.2 | tri=distance" => "order:84000000041,84000000042 total:2",
+    "| latlon=45.7640,4.8357 | rayon=10" => "has:84000000041 not:84000000042",
+    "| latlon=45.7640,4.8357 | rayon=10.1001" => "has:84000000042",
+    "| latlon=45.7640,4.8357 | rayon=10.0999" => "not:84000000042",
+    "| lieu=Villeurbanne | rayon=1" => "total:1 1:84000000050",
+    "| lieu=Lyon | rayon=5 | tri=distance" => "order:84000000002,84000000050",
+    "| lieu=Lyon | rayon=5" => "order:84000000002,84000000050", // nearest first without text
+    "bois | lieu=Lyon | rayon=20 | tri=distance" => "order:84000000041,84000000042",
+    "| lieu=Bordeaux | rayon=50" => "has:75000000036 not:75000000053",
+    "| lieu=Rennes | rayon=200" => "has:53000000039 not:53000000052",
+    "| latlon=48.2,-2.9 | rayon=5" => "none", // only a region-precision provider sits there
+    "| latlon=44.85,-0.58 | rayon=1" => "none",
+    "excel | lieu=Bordeaux | rayon=12" => "1:75000000056 rayon:12",
+    "excel bordeaux" => "1:75000000056 rayon:30 lieu:Bordeaux texte:excel",
+    "| latlon=44.8378,-0.5792" => "rayon:30 has:75000000036",
+});
+
+cases!(region_and_department_precision {
+    "bretagne competences region" => "1:53000000052",
+    "gironde formations departement" => "1:75000000053",
+    "| dept=33" => "has:75000000053 total:7",
+    "| region=75" => "has:75000000053 total:7",
+    "| region=53" => "has:53000000052 total:4",
+    "| dept=35" => "not:53000000052 total:3",
+    "informatique | dept=35" => "has:53000000039 not:53000000052",
+    "informatique | region=53" => "has:53000000039 has:53000000052 total:2",
+    "| theme=informatique | lieu=Bretagne" => "has:53000000039 has:53000000052 total:2 rayon:-",
+    "informatique bretagne" => "has:53000000039 has:53000000052 lieu:Bretagne rayon:-",
+    "| lieu=Gironde" => "has:75000000053 total:7",
+    "formation gironde" => "has:75000000053 total:7 lieu:Gironde texte:",
+    "informatique gironde" => "has:75000000036 has:75000000053 lieu:Gironde rayon:-",
+    "informatique bordeaux" => "has:75000000036 not:75000000053 lieu:Bordeaux rayon:30",
+    "formation rennes" => "lieu:Rennes texte: total:3 not:53000000052",
+    "| region=53 | lieu=Rennes" => "total:3 not:53000000052",
+});
+
+cases!(filters_more {
+    "| cat=actions_formation | region=32" => "total:4",
+    "| cat=actions_formation | region=32 | tous" => "total:4 not:32000000051",
+    "| region=32 | tous" => "total:5 has:32000000051",
+    "| region=32" => "total:4 not:32000000051",
+    "| theme=securite | dept=59" => "1:32000000044 total:1",
+    "| theme=langues | region=32" => "total:2",
+    "| theme=informatique | theme=bureautique | region=75" => "total:3",
+    "| cat=vae | region=75" => "none",
+    "| cat=vae | cat=bilans_competences" => "total:4",
+    "excel | dept=33" => "1:75000000056 total:1",
+    "| region=84 | dept=69" => "has:84000000041 has:84000000050 not:76000000004",
+    "| region=84 | dept=13" => "none",
+    "| dept=2A" => "none",
+    "| region=99" => "none",
+    "| theme=sport-animation" => "total:2 has:53000000048",
+    "| theme=savoirs-de-base" => "has:53000000043 has:75000000054 has:32000000055 has:76000000004",
+    "| theme=informatique | tous | region=32" => "total:1 1:32000000051",
+    "ancien organisme du nord" => "none",
+    "ancien organisme du nord | tous" => "1:32000000051",
+    "| cat=apprentissage | tri=nom" => "order:11000000017,84000000002,76000000004",
+    "informatique | cat=vae" => "none",
+    "| cat=bilans_competences | theme=ressources-humaines" => "total:2",
+});
+
+cases!(facet_counts {
+    "| region=75" => "facet:regions:75=7 facet:departements:33=7 facet:thematiques:informatique=2 facet:categories:actions_formation=7 facet:categories:vae=0",
+    "| region=53" => "facet:departements:35=3 facet:thematiques:informatique=2 facet:thematiques:sport-animation=1",
+    "| dept=59" => "facet:thematiques:informatique=0 facet:thematiques:langues=2 facet:thematiques:securite=1",
+    "| dept=59 | tous" => "facet:thematiques:informatique=1 facet:departements:59=5",
+    "informatique" => "facet:regions:75=2 facet:regions:53=2 facet:thematiques:informatique=8",
+    "informatique | tous" => "facet:thematiques:informatique=9 facet:regions:32=1",
+    "| theme=langues" => "facet:thematiques:langues=6 facet:regions:11=4 facet:regions:32=2",
+    "| cat=vae" => "facet:categories:vae=2 facet:categories:apprentissage=1 facet:thematiques:comptabilite-gestion=1",
+    "| lieu=Lyon | rayon=10" => "facet:departements:69=9 facet:thematiques:btp=2 facet:regions:84=9",
+    "| lieu=Lyon | rayon=10.2" => "facet:thematiques:btp=3",
+    "| lieu=Bordeaux" => "facet:departements:33=6 facet:thematiques:informatique=1",
+    "| lieu=Gironde" => "facet:departements:33=7 facet:thematiques:informatique=2",
+    "| lieu=Bretagne" => "facet:regions:53=4 facet:departements:35=3",
+    "excel" => "facet:thematiques:bureautique=6",
+    "horizon emploi" => "facet:thematiques:savoirs-de-base=2 facet:regions:75=1 facet:regions:32=1",
+    "caces" => "facet:thematiques:transport-logistique=5 facet:departements:67=1",
+    "| region=93 | theme=bureautique" => "facet:departements:13=3 facet:regions:93=4",
+    "| theme=hotellerie-restauration" => "facet:thematiques:agriculture=2 facet:thematiques:hotellerie-restauration=2",
+    "| cat=bilans_competences" => "facet:thematiques:ressources-humaines=2 facet:categories:actions_formation=0",
+    "fantome | tous" => "facet:categories:actions_formation=0 facet:thematiques:bureautique=1",
+});
+
+cases!(sorting {
+    "horizon emploi | tri=nom" => "order:75000000054,32000000055",
+    "horizon emploi | lieu=Lille | rayon=1000 | tri=distance" => "order:32000000055,75000000054",
+    "horizon emploi | lieu=Bordeaux | rayon=1000 | tri=distance" => "order:75000000054,32000000055",
+    "horizon emploi | lieu=Lille | rayon=1000" => "1:32000000055", // the proximity boost decides
+    "horizon emploi | lieu=Bordeaux | rayon=1000" => "1:75000000054",
+    "horizon emploi lille" => "1:32000000055 lieu:-",
+    "horizon emploi bordeaux" => "1:75000000054 lieu:-",
+    "| region=75 | tri=nom" => "at:1:75000000049 at:2:75000000053 at:3:75000000054 at:7:75000000056",
+    "| region=75 | tri=pertinence" => "at:1:75000000049 at:7:75000000056", // no text: by name
+    "| region=75 | tri=distance" => "at:1:75000000049", // no centre: by name
+    "informatique | tri=nom" => "order:53000000039,53000000052,84000000007",
+    "| lieu=Bordeaux | rayon=1000 | tri=nom" => "order:11000000006,11000000017",
+    "formation | lieu=Paris | rayon=1000 | tri=distance" => "order:11000000017,93000000001",
+    // Same place: nearest first, then by name.
+    "| lieu=Lille | rayon=1000 | tri=distance" => "order:32000000055,32000000038,32000000044,32000000047",
+});
+
+cases!(paging {
+    "| region=75 | tri=nom | pp=3" => "count:3 at:1:75000000049 at:3:75000000054 total:7",
+    "| region=75 | tri=nom | pp=3 | page=2" => "count:3 at:1:75000000036 total:7",
+    "| region=75 | tri=nom | pp=3 | page=3" => "count:1 at:1:75000000056 total:7",
+    "| region=75 | tri=nom | pp=3 | page=4" => "count:0 total:7",
+    "| region=75 | pp=0" => "count:1 at:1:75000000049",
+    "| region=75 | page=0 | pp=2" => "count:2 at:1:75000000049",
+    "| tous | pp=10000" => "count:56 total:56",
+    "| pp=20000" => "count:54 total:54", // at most 10,000 a page
+    "| tous | pp=10 | page=6" => "count:6 total:56",
+    "informatique | pp=2 | page=2" => "count:2",
+    "horizon emploi | pp=1 | page=2 | tri=nom" => "count:1 at:1:32000000055",
+});
+
+cases!(place_words_in_names_more {
+    "word et excel academie" => "1:75000000056 lieu:-",
+    "excel lille" => "none lieu:Lille",
+    "langues et cultures du nord" => "1:32000000038",
+    "emploi lille" => "1:32000000055 lieu:-",
+    "emploi bordeaux" => "1:75000000054 lieu:-",
+    "cariste strasbourg" => "1:44000000046 lieu:Strasbourg",
+    "rennes" => "lieu:Rennes texte: has:53000000039 not:53000000052",
+    "association bafa bretagne" => "1:53000000048 lieu:-",
+    "bafa bretagne" => "1:53000000048",
+    "lefebvre et fils" => "1:84000000050",
+    "lefebvre & fils" => "1:84000000050",
+    "lefebvre villeurbanne" => "1:84000000050 lieu:Villeurbanne",
+    "comptabilite gestion bordelaise bordeaux" => "1:75000000049",
+    "haccp alsace hygiene strasbourg" => "1:44000000040",
+});
