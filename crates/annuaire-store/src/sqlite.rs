@@ -25,7 +25,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 /// Migrations are compiled in so the binary needs no files beside it.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, "changements_nda_lie", include_str!("../migrations/sqlite/0002_changements_nda_lie.sql")),
+];
 
 /// SQLite caps bound parameters per statement (32,766 since 3.32); batches stay well under.
 const BATCH: usize = 500;
