@@ -27,6 +27,23 @@ fn is_operational(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz" | "/metrics") || path.starts_with("/assets/")
 }
 
+/// Paths read by people in a browser, whose errors are pages rather than JSON.
+fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/assets/")
+        || path.starts_with("/sitemap")
+        || matches!(path, "/healthz" | "/readyz" | "/metrics" | "/changements.atom" | "/robots.txt"))
+}
+
+/// An error raised by a layer: an HTML page for people, the JSON body for programs.
+fn error_response(state: &AppState, path: &str, err: ApiError) -> Response {
+    if is_page(path) {
+        crate::web::error_page(&crate::web::Ctx::new(state, &HeaderMap::new(), None), &err)
+    } else {
+        err.into_response()
+    }
+}
+
 fn request_id(headers: &HeaderMap) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok())
@@ -77,9 +94,9 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let mut res = next.run(req).await;
 
     // Axum answers an unknown method on a known path with an empty 405: give it our body.
-    if res.status() == StatusCode::METHOD_NOT_ALLOWED && is_api {
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED && res.headers().get(header::CONTENT_TYPE).is_none() {
         let allow = res.headers().get(header::ALLOW).cloned();
-        res = ApiError::method_not_allowed().into_response();
+        res = error_response(&state, &path, ApiError::method_not_allowed());
         if let Some(a) = allow {
             res.headers_mut().insert(header::ALLOW, a);
         }
@@ -124,7 +141,7 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         if let Err(wait) = state.limiter.check(client, Instant::now()) {
             state.metrics.rate_limited();
-            return ApiError::too_many_requests(wait).into_response();
+            return error_response(&state, req.uri().path(), ApiError::too_many_requests(wait));
         }
     }
     next.run(req).await
@@ -133,9 +150,10 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
 /// Requests that take longer than the configured timeout get a 503 instead of holding a
 /// connection (and a worker) forever.
 pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
     match tokio::time::timeout(state.config.request_timeout, next.run(req)).await {
         Ok(res) => res,
-        Err(_) => ApiError::timeout().into_response(),
+        Err(_) => error_response(&state, &path, ApiError::timeout()),
     }
 }
 

@@ -646,23 +646,23 @@ fn slow_requests_time_out() {
         // The production layer around a handler that outlasts the deadline.
         let app = axum::Router::new()
             .route(
-                "/lent",
+                "/api/lent",
                 axum::routing::get(|| async {
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                     "trop tard"
                 }),
             )
-            .route("/rapide", axum::routing::get(|| async { "ok" }))
+            .route("/api/rapide", axum::routing::get(|| async { "ok" }))
             .layer(axum::middleware::from_fn_with_state(s.clone(), annuaire_server::middleware::deadline))
             .with_state(s);
         let t = std::time::Instant::now();
-        let res = app.clone().oneshot(req("GET", "/lent")).await.unwrap();
+        let res = app.clone().oneshot(req("GET", "/api/lent")).await.unwrap();
         assert!(t.elapsed() < std::time::Duration::from_secs(2));
         assert_eq!(res.status(), 503);
         assert_eq!(res.headers()["retry-after"], "1");
         let body = res.into_body().collect().await.unwrap().to_bytes();
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["erreur"]["code"], "delai_depasse");
-        assert_eq!(app.oneshot(req("GET", "/rapide")).await.unwrap().status(), 200);
+        assert_eq!(app.oneshot(req("GET", "/api/rapide")).await.unwrap().status(), 200);
     })
 }

@@ -729,3 +729,41 @@ fn pages_before_the_data_is_loaded_say_so_and_carry_the_demo_banner() {
         }
     })
 }
+
+#[test]
+fn errors_raised_by_layers_are_pages_for_people_and_json_for_programs() {
+    with(|s| async move {
+        // An unknown method on a page.
+        let res = send(s, Request::delete("/recherche").body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 405);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("Méthode non autorisée"));
+        // The same on the API stays JSON.
+        let res = send(s, Request::delete("/api/v1/stats").body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 405);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    });
+    with(|_| async move {
+        // Rate limited: the page says so in French, with Retry-After.
+        let dir = tempfile::tempdir().unwrap();
+        let config = annuaire_server::ServerConfig { rate_limit: 1, rate_burst: 1, ..Default::default() };
+        let s = support::new_state(dir.path(), config).await;
+        let ip = |mut r: Request<Body>| {
+            let addr: std::net::SocketAddr = "192.0.2.9:4000".parse().unwrap();
+            r.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+            r
+        };
+        assert_eq!(send(&s, ip(Request::get("/").body(Body::empty()).unwrap())).await.status(), 200);
+        let res = send(&s, ip(Request::get("/qualiopi").body(Body::empty()).unwrap())).await;
+        assert_eq!(res.status(), 429);
+        assert_eq!(res.headers()["retry-after"], "1");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("Trop de requêtes") && body.contains("id=\"bandeau-demo\""), "{body}");
+        let res = send(&s, ip(Request::get("/api/v1/stats").body(Body::empty()).unwrap())).await;
+        assert_eq!(res.status(), 429);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    });
+}
