@@ -37,6 +37,11 @@ const CONNECTORS: &[&str] = &[
 ];
 /// Autocomplete stops scanning a very short prefix's word range after this many entries.
 const SUGGEST_SCAN: usize = 40_000;
+/// Prefixes up to this many letters have their best completions computed at open: their word
+/// ranges hold tens of thousands of entries, too many to scan at every keystroke.
+const SHORT_PREFIX: usize = 2;
+/// Completions kept per short prefix: the most a suggestion list asks for.
+const SHORT_KEEP: usize = 50;
 /// Large enough for a CSV export of 10,000 rows in one page; only the page is materialised, so
 /// the bound costs normal queries nothing.
 pub(crate) const MAX_PAR_PAGE: usize = 10_000;
@@ -158,6 +163,8 @@ pub struct SearchIndex {
     /// good a completion it is, with the words laid out in one string for a cache-friendly scan.
     words: Vec<WordEntry>,
     arena: String,
+    /// Best completions of every prefix of at most SHORT_PREFIX letters, providers in order.
+    short: HashMap<Box<str>, Box<[u32]>>,
     resolver: Box<dyn PlaceResolver>,
     source: IndexSource,
 }
@@ -456,6 +463,7 @@ impl SearchIndex {
             city_vocab: HashSet::new(),
             words: Vec::new(),
             arena: String::new(),
+            short: HashMap::new(),
             resolver,
             docs: Vec::new(),
             source,
@@ -588,6 +596,7 @@ impl SearchIndex {
         }
         s.words = words;
         s.arena = arena;
+        s.short = s.short_prefixes();
         s.docs = docs;
         Ok(s)
     }
@@ -1435,6 +1444,100 @@ impl SearchIndex {
 
     // ----- autocomplete ---------------------------------------------------------------------
 
+    /// Entries whose word starts with `prefix`: a contiguous range, as words are sorted.
+    fn word_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let lo = self.words.partition_point(|e| self.word(e) < prefix);
+        lo..lo + self.words[lo..].partition_point(|e| self.word(e).starts_with(prefix))
+    }
+
+    /// The best completions of every prefix of at most SHORT_PREFIX letters, as `complete`
+    /// would rank them for a single word.
+    fn short_prefixes(&self) -> HashMap<Box<str>, Box<[u32]>> {
+        let mut prefixes: HashSet<&str> = HashSet::new();
+        let mut previous = u32::MAX;
+        for e in &self.words {
+            // Entries of one word are consecutive and share their text.
+            if e.start == previous {
+                continue;
+            }
+            previous = e.start;
+            let w = self.word(e);
+            prefixes.extend((1..=SHORT_PREFIX).filter_map(|k| w.get(..k)));
+        }
+        prefixes.into_iter().map(|p| (p.into(), self.rank_range(p, SHORT_KEEP).into())).collect()
+    }
+
+    /// Every entry of a prefix's range ranked, providers deduplicated, the first `keep`.
+    fn rank_range(&self, prefix: &str, keep: usize) -> Vec<u32> {
+        let mut all: Vec<((u8, u8, u8, u32), u32)> = self.words[self.word_range(prefix)]
+            .iter()
+            .map(|e| ((u8::from(e.len as usize != prefix.len()), e.pos, e.nlen, e.rank), e.ord))
+            .collect();
+        let room = keep.saturating_mul(4).min(all.len());
+        if room < all.len() && room > 0 {
+            all.select_nth_unstable(room - 1);
+            all.truncate(room);
+        }
+        all.sort_unstable();
+        let mut seen = HashSet::new();
+        all.into_iter().filter(|(_, o)| seen.insert(*o)).map(|(_, o)| o).take(keep).collect()
+    }
+
+    /// Providers whose name has a word starting with `last` and every word of `others`, best
+    /// completions first. Reads the shorter of the ranges of `last` and of the rarest other word.
+    fn complete(&self, last: &str, others: &[&String], limit: usize) -> Vec<u32> {
+        let keep = limit.saturating_mul(4).min(1000);
+        let has_others = |name: &[Box<str>]| {
+            others.iter().all(|t| name.iter().any(|n| n.as_ref() == t.as_str() || n.starts_with(t.as_str())))
+        };
+        let mut heap: BinaryHeap<((u8, u8, u8, u32), u32)> = BinaryHeap::new();
+        let offer = |key: (u8, u8, u8, u32), ord: u32, heap: &mut BinaryHeap<_>| {
+            heap.push((key, ord));
+            if heap.len() > keep {
+                heap.pop();
+            }
+        };
+        let range = self.word_range(last);
+        let rarest = others.iter().map(|t| self.word_range(t)).min_by_key(|r| r.len());
+        match rarest {
+            Some(r) if r.len() < range.len() => {
+                // "dupont f": the few providers named Dupont, rather than every word in f.
+                for e in &self.words[r] {
+                    let name = &self.name_terms[e.ord as usize];
+                    if !has_others(name) {
+                        continue;
+                    }
+                    let best = name
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| n.len() < 256 && n.starts_with(last))
+                        .map(|(j, n)| (u8::from(n.len() != last.len()), j.min(255) as u8))
+                        .min();
+                    if let Some((whole, pos)) = best {
+                        let key = (whole, pos, name.len().min(255) as u8, self.name_rank[e.ord as usize]);
+                        offer(key, e.ord, &mut heap);
+                    }
+                }
+            }
+            _ => {
+                for e in self.words[range].iter().take(SUGGEST_SCAN) {
+                    let key = (u8::from(e.len as usize != last.len()), e.pos, e.nlen, e.rank);
+                    if heap.len() >= keep && heap.peek().is_some_and(|top| key >= top.0) {
+                        continue;
+                    }
+                    if !has_others(&self.name_terms[e.ord as usize]) {
+                        continue;
+                    }
+                    offer(key, e.ord, &mut heap);
+                }
+            }
+        }
+        let mut best = heap.into_vec();
+        best.sort_unstable();
+        let mut seen = HashSet::new();
+        best.into_iter().filter(|(_, o)| seen.insert(*o)).map(|(_, o)| o).take(limit).collect()
+    }
+
     /// Certified providers whose name has a word starting with the last typed word and contains
     /// the previous ones. Whole-word completions come first, then names where the word comes
     /// early, then shorter names.
@@ -1446,38 +1549,15 @@ impl SearchIndex {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let keep = limit.saturating_mul(4).min(1000);
-        let lo = self.words.partition_point(|e| self.word(e) < last.as_str());
-        let mut heap: BinaryHeap<((u8, u8, u8, u32), u32)> = BinaryHeap::new();
-        for e in self.words[lo..].iter().take(SUGGEST_SCAN) {
-            let w = self.word(e);
-            if !w.starts_with(last.as_str()) {
-                break;
+        let ords: Vec<u32> = match self.short.get(last.as_str()) {
+            Some(best) if others.is_empty() && limit <= SHORT_KEEP => {
+                best.iter().copied().take(limit).collect()
             }
-            let key = (u8::from(w.len() != last.len()), e.pos, e.nlen, e.rank);
-            if heap.len() >= keep && heap.peek().is_some_and(|top| key >= top.0) {
-                continue;
-            }
-            let name = &self.name_terms[e.ord as usize];
-            if !others
-                .iter()
-                .all(|t| name.iter().any(|n| n.as_ref() == t.as_str() || n.starts_with(t.as_str())))
-            {
-                continue;
-            }
-            heap.push((key, e.ord));
-            if heap.len() > keep {
-                heap.pop();
-            }
-        }
-        let mut best = heap.into_vec();
-        best.sort_unstable();
-        let mut seen = HashSet::new();
-        Ok(best
+            _ => self.complete(last, &others, limit),
+        };
+        Ok(ords
             .into_iter()
-            .filter(|(_, o)| seen.insert(*o))
-            .take(limit)
-            .map(|(_, o)| {
+            .map(|o| {
                 let d = &self.docs[o as usize];
                 Suggestion {
                     nda: d.nda.clone(),

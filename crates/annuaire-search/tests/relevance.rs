@@ -780,6 +780,73 @@ fn autocomplete() {
 }
 
 #[test]
+fn suggestions_match_a_brute_force_ranking() {
+    // The engine answers short prefixes from lists made at open and multi-word prefixes from
+    // the rarest word's entries; both must give what ranking every candidate would: whole
+    // words first, then the word's position, the name's length in words, the name's order.
+    let all = docs();
+    let mut by_name: Vec<&SearchDoc> = all.iter().collect();
+    by_name.sort_by(|a, b| {
+        analysis::fold(&a.nom_affichage).cmp(&analysis::fold(&b.nom_affichage)).then(a.nda.cmp(&b.nda))
+    });
+    let terms = |d: &SearchDoc| {
+        let mut t = analysis::terms(&d.denomination);
+        for w in analysis::terms(&d.nom_affichage) {
+            if !t.contains(&w) {
+                t.push(w);
+            }
+        }
+        t
+    };
+    let expected = |others: &[&str], last: &str, limit: usize| -> Vec<String> {
+        // (not a whole word, word position, words in the name, name order), NDA.
+        type Key<'a> = ((bool, usize, usize, usize), &'a str);
+        let mut keys: Vec<Key> = Vec::new();
+        for (rank, d) in by_name.iter().enumerate().filter(|(_, d)| !d.categories.is_empty()) {
+            let name = terms(d);
+            if !others.iter().all(|o| name.iter().any(|n| n.starts_with(o))) {
+                continue;
+            }
+            let best = name
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.starts_with(last))
+                .map(|(j, n)| (n.len() != last.len(), j))
+                .min();
+            if let Some((whole, j)) = best {
+                keys.push(((whole, j, name.len(), rank), &d.nda));
+            }
+        }
+        keys.sort();
+        keys.into_iter().take(limit).map(|(_, n)| n.to_string()).collect()
+    };
+    let mut prefixes: Vec<String> = Vec::new();
+    for d in &all {
+        for w in terms(d) {
+            for k in 1..=3.min(w.len()) {
+                prefixes.push(w[..k].to_string());
+            }
+        }
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    assert!(prefixes.len() > 100);
+    for p in &prefixes {
+        // What is typed is read as words are ("st" is "saint").
+        let last = analysis::words(p).concat();
+        for limit in [1, 5, 8] {
+            let got: Vec<String> = index().suggest(p, limit).unwrap().into_iter().map(|s| s.nda).collect();
+            assert_eq!(got, expected(&[], &last, limit), "{p:?} limit {limit}");
+        }
+        for other in ["formation", "martin", "lyon"] {
+            let got: Vec<String> =
+                index().suggest(&format!("{other} {p}"), 5).unwrap().into_iter().map(|s| s.nda).collect();
+            assert_eq!(got, expected(&[other], &last, 5), "{other} {p}");
+        }
+    }
+}
+
+#[test]
 fn generated_name_variants_find_their_provider() {
     // Every fixture name, transformed the ways people type it.
     let mut n = 0;
