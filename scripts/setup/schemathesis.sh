@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Install schemathesis (the property-based OpenAPI client of the conformance test
 # `cargo test -p annuaire --test openapi`) and openapi-spec-validator in a private virtualenv,
-# target/venv-schemathesis, leaving the system Python alone. Idempotent: a no-op (well under a
-# second) when the pinned versions are already there.
+# target/venv-schemathesis, leaving the system Python alone. Every package version is locked in
+# schemathesis-requirements.txt beside this script. Idempotent: a no-op (well under a second)
+# when that exact set is already installed.
 #
 #   scripts/setup/schemathesis.sh          # install or check
 #   ANNUAIRE_VENV=/path scripts/...        # elsewhere (the test reads the same variable)
 set -euo pipefail
 
-SCHEMATHESIS_VERSION=4.32.5
-VALIDATOR_VERSION=0.9.0
-
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
 venv="${ANNUAIRE_VENV:-$root/target/venv-schemathesis}"
+lock="$here/schemathesis-requirements.txt"
 stamp="$venv/.annuaire-installed"
-want="schemathesis==$SCHEMATHESIS_VERSION openapi-spec-validator==$VALIDATOR_VERSION"
+want="$(sha256sum "$lock" | cut -d' ' -f1)"
 
-if [[ -x "$venv/bin/schemathesis" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  echo "schemathesis $SCHEMATHESIS_VERSION déjà installé dans $venv"
+if [[ -x "$venv/bin/schemathesis" && -x "$venv/bin/openapi-spec-validator" && -f "$stamp" \
+  && "$(cat "$stamp")" == "$want" ]]; then
+  echo "schemathesis déjà installé dans $venv"
   exit 0
 fi
 
@@ -43,11 +44,15 @@ if ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   fi
 fi
 
-echo "installation de $want dans $venv…"
+echo "installation de schemathesis dans $venv…"
+# Start afresh, but never remove a folder that is not a virtualenv.
+if [[ -e "$venv" && ! -f "$venv/pyvenv.cfg" ]]; then
+  echo "$venv existe et n'est pas un virtualenv : choisissez un autre ANNUAIRE_VENV" >&2
+  exit 1
+fi
 rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-# shellcheck disable=SC2086
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check $want
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"
 "$venv/bin/schemathesis" --version
 echo "$want" >"$stamp"
