@@ -45,6 +45,8 @@ const SHORT_KEEP: usize = 50;
 /// Large enough for a CSV export of 10,000 rows in one page; only the page is materialised, so
 /// the bound costs normal queries nothing.
 pub(crate) const MAX_PAR_PAGE: usize = 10_000;
+/// Weight of a topic word's topic, times the topic's rarity.
+const TOPIC_BOOST: f32 = 1.5;
 /// Range of the normalised BM25 part of a text score.
 const BASE_SCALE: f32 = 3.0;
 /// Providers sharing a name word beyond which the word is taken as typed (no typo expansion).
@@ -339,6 +341,16 @@ struct Plan {
     /// Whether a text finding nothing with every word may settle for any word. Not for the
     /// all-text reading of a place: a name that does not exist is no reason to drop the place.
     any_word: bool,
+}
+
+/// A query word as the reranker weighs it.
+struct QueryTerm<'a> {
+    text: &'a str,
+    /// Generic words and legal forms count less.
+    weight: f32,
+    /// Typos looked for between it and a name word.
+    budget: u8,
+    last: bool,
 }
 
 /// A document that passed the filters.
@@ -725,7 +737,7 @@ impl SearchIndex {
     /// is a name, but in the whole country some name always holds "formation" and "lyon",
     /// and "formation lyon" still means the place.
     fn some_name_has_all(&self, terms: &[String], whole: bool) -> Result<bool, SearchError> {
-        let q = self.text_query(terms, true, true, false);
+        let q = self.text_query(terms, true, true, false, false);
         if !whole {
             return Ok(self.searcher.search(&*q, &Count)? > 0);
         }
@@ -858,6 +870,7 @@ impl SearchIndex {
         name_only: bool,
         conjunctive: bool,
         relaxed: bool,
+        topics_outside: bool,
     ) -> Box<dyn Query> {
         let f = self.f;
         let lex = lexicon::lexicon();
@@ -931,8 +944,8 @@ impl SearchIndex {
                     c.push((Occur::Should, q));
                 }
                 if let Some(e) = expansion {
-                    for &topic in &e.topics {
-                        c.push((Occur::Should, self.topic_q(topic, 1.5)));
+                    for &topic in e.topics.iter().filter(|_| !topics_outside) {
+                        c.push((Occur::Should, self.topic_q(topic, TOPIC_BOOST)));
                     }
                     for eq in &e.equivalents {
                         c.push((Occur::Should, self.phrase_q(eq)));
@@ -966,22 +979,62 @@ impl SearchIndex {
 
     /// Text candidates with scores: every word first, then relaxations when that finds nothing.
     fn candidates(&self, terms: &[String], any_word: bool) -> Result<Vec<(u32, f32)>, SearchError> {
-        let mut c =
-            self.searcher.search(&*self.text_query(terms, false, true, false), &AllScores(&self.seg_ords))?;
+        // A single topic word ("informatique", "anglais"): its topic's providers are merged here
+        // with what tantivy finds for the word, rather than through a union with thousands of
+        // postings inside tantivy. The scores are the same sums, for half the time.
+        let lex = lexicon::lexicon();
+        let single_topic = match terms {
+            [t] => lex.expansions.get(t.as_str()).map(|e| e.topics.as_slice()).filter(|t| !t.is_empty()),
+            _ => None,
+        };
+        let mut c = self.searcher.search(
+            &*self.text_query(terms, false, true, false, single_topic.is_some()),
+            &AllScores(&self.seg_ords),
+        )?;
+        if let Some(topics) = single_topic {
+            c = self.merge_topics(c, topics);
+        }
         // Nothing has every word: allow one typo in 4-letter words too ("jcob" for "jacob"), and
         // only then settle for any word.
         if c.is_empty() && terms.iter().any(|t| analysis::relaxed_typo_budget(t) > analysis::typo_budget(t)) {
             c = self
                 .searcher
-                .search(&*self.text_query(terms, false, true, true), &AllScores(&self.seg_ords))?;
+                .search(&*self.text_query(terms, false, true, true, false), &AllScores(&self.seg_ords))?;
         }
         if c.is_empty() && any_word && terms.len() > 1 {
             c = self
                 .searcher
-                .search(&*self.text_query(terms, false, false, true), &AllScores(&self.seg_ords))?;
+                .search(&*self.text_query(terms, false, false, true, false), &AllScores(&self.seg_ords))?;
         }
         self.rerank(terms, &mut c);
         Ok(c)
+    }
+
+    /// Add the providers of `topics` to text candidates, each topic scoring what its clause
+    /// would inside the query.
+    fn merge_topics(&self, mut c: Vec<(u32, f32)>, topics: &[usize]) -> Vec<(u32, f32)> {
+        if !c.is_sorted_by_key(|x| x.0) {
+            c.sort_unstable_by_key(|x| x.0);
+        }
+        let total = self.docs.len().max(1);
+        for &t in topics {
+            let Some(members) = self.by_topic.get(t) else { continue };
+            let score = TOPIC_BOOST * idf(members.len(), total);
+            let mut out = Vec::with_capacity(c.len() + members.len());
+            let mut a = c.into_iter().peekable();
+            for &ord in members {
+                while let Some(x) = a.next_if(|x| x.0 < ord) {
+                    out.push(x);
+                }
+                match a.next_if(|x| x.0 == ord) {
+                    Some((o, s)) => out.push((o, s + score)),
+                    None => out.push((ord, score)),
+                }
+            }
+            out.extend(a);
+            c = out;
+        }
+        c
     }
 
     /// Normalise scores to 0–BASE_SCALE and add a name-matching bonus to the best candidates: how much
@@ -1003,29 +1056,41 @@ impl SearchIndex {
         } else {
             &mut c[..]
         };
+        let terms: Vec<QueryTerm> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| QueryTerm {
+                text: t,
+                weight: if analysis::is_generic(t) || analysis::is_legal_form(t) { 0.3 } else { 1.0 },
+                // A word in many names was typed as meant, as in `text_query`: no typo to look for.
+                budget: if self.name_df.get(t.as_str()).is_some_and(|&n| n >= FREQUENT_WORD) {
+                    0
+                } else {
+                    analysis::relaxed_typo_budget(t)
+                },
+                last: i + 1 == terms.len(),
+            })
+            .collect();
         for x in top.iter_mut() {
             let ord = x.0 as usize;
-            let mut bonus = self.name_bonus(terms, ord, &self.name_terms[ord]);
+            let mut bonus = self.name_bonus(&terms, ord, &self.name_terms[ord]);
             if let Some(display) = self.display_terms.get(&x.0) {
-                bonus = bonus.max(self.name_bonus(terms, ord, display));
+                bonus = bonus.max(self.name_bonus(&terms, ord, display));
             }
             x.1 += bonus;
         }
     }
 
-    fn name_bonus(&self, terms: &[String], ord: usize, name: &[Box<str>]) -> f32 {
+    fn name_bonus(&self, terms: &[QueryTerm], ord: usize, name: &[Box<str>]) -> f32 {
         let city = &self.city_terms[ord];
         let mut used = 0u64;
         let (mut qsum, mut qgot) = (0.0f32, 0.0f32);
         let mut exact_all = true;
         // Name position matched by each query term, to reward the name's own word order.
         let mut at = [usize::MAX; 16];
-        for (i, t) in terms.iter().enumerate() {
-            let weak = analysis::is_generic(t) || analysis::is_legal_form(t);
-            let w = if weak { 0.3 } else { 1.0 };
+        for (i, q) in terms.iter().enumerate() {
+            let (t, w, last, budget) = (q.text, q.weight, q.last, q.budget);
             qsum += w;
-            let last = i + 1 == terms.len();
-            let budget = analysis::relaxed_typo_budget(t);
             // An exact word settles it without computing a typo distance to every other word.
             let mut best = match name.iter().position(|n| n.as_ref() == t) {
                 Some(j) => (1.0f32, j),
@@ -1034,7 +1099,7 @@ impl SearchIndex {
             let exact = best.0 == 1.0;
             for (j, n) in name.iter().enumerate().filter(|_| !exact) {
                 let n = n.as_ref();
-                let m = if t.len() >= 3 && n.starts_with(t.as_str()) {
+                let m = if t.len() >= 3 && n.starts_with(t) {
                     if last { 0.8 } else { 0.75 }
                 } else if budget > 0 && n.len().abs_diff(t.len()) <= budget as usize {
                     // `distance_within` answers budget + 1 for "too far".
@@ -1064,18 +1129,22 @@ impl SearchIndex {
             } else if city.iter().any(|c| c.as_ref() == t) {
                 // The city typed after a name counts as fully as a name word.
                 qgot += w;
-            } else if last && t.len() >= 3 && city.iter().any(|c| c.starts_with(t.as_str())) {
+            } else if last && t.len() >= 3 && city.iter().any(|c| c.starts_with(t)) {
                 qgot += w * 0.8;
             } else {
                 exact_all = false;
             }
         }
-        let significant: Vec<usize> =
-            (0..name.len().min(64)).filter(|&j| !analysis::is_legal_form(&name[j])).collect();
-        let covered = significant.iter().filter(|&&j| used & (1 << j) != 0).count();
-        let dcov = if significant.is_empty() { 0.0 } else { covered as f32 / significant.len() as f32 };
+        let (mut significant, mut covered) = (0usize, 0usize);
+        for (j, n) in name.iter().enumerate().take(64) {
+            if !analysis::is_legal_form(n) {
+                significant += 1;
+                covered += usize::from(used & (1 << j) != 0);
+            }
+        }
+        let dcov = if significant == 0 { 0.0 } else { covered as f32 / significant as f32 };
         let qcov = if qsum > 0.0 { qgot / qsum } else { 0.0 };
-        let exact = if exact_all && covered == significant.len() { 2.0 } else { 0.0 };
+        let exact = if exact_all && covered == significant { 2.0 } else { 0.0 };
         let n = terms.len().min(at.len());
         let adjacent = (1..n).filter(|&i| at[i - 1] != usize::MAX && at[i] == at[i - 1] + 1).count();
         let order = if n > 1 { adjacent as f32 / (n - 1) as f32 } else { 0.0 };
@@ -1083,9 +1152,9 @@ impl SearchIndex {
         // The query reads like the name: its name-matched words are the name's first words, in
         // order ("avenir academie paris" is "Avenir Académie" in Paris more than "Académie Avenir
         // Paris").
-        let matched: Vec<usize> = at[..n].iter().copied().filter(|&p| p != usize::MAX).collect();
-        let in_sequence = !matched.is_empty() && matched.iter().enumerate().all(|(k, &p)| p == k);
-        let sequence = if in_sequence && covered == significant.len() { 1.5 } else { 0.0 };
+        let mut matched = at[..n].iter().copied().filter(|&p| p != usize::MAX).peekable();
+        let in_sequence = matched.peek().is_some() && matched.enumerate().all(|(k, p)| p == k);
+        let sequence = if in_sequence && covered == significant { 1.5 } else { 0.0 };
         // Among otherwise equal names, the shorter one ("Roux Nicolas" before "Le Roux Nicolas").
         let length = 0.02 * f32::from(self.raw_len[ord]);
         6.0 * qcov + 3.0 * dcov + exact + 2.0 * order + starts + sequence - length
@@ -1242,7 +1311,9 @@ impl SearchIndex {
         }
         let mut rows: Vec<Row> = Vec::new();
         if has_text {
-            for (ord, score) in self.candidates(&plan.terms, plan.any_word)? {
+            let candidates = self.candidates(&plan.terms, plan.any_word)?;
+            rows.reserve(candidates.len());
+            for (ord, score) in candidates {
                 if let Some(dist) = accept(ord as usize) {
                     rows.push(Row { ord, score, dist });
                 }
