@@ -1006,7 +1006,6 @@ impl SearchIndex {
                 .searcher
                 .search(&*self.text_query(terms, false, false, true, false), &AllScores(&self.seg_ords))?;
         }
-        self.rerank(terms, &mut c);
         Ok(c)
     }
 
@@ -1040,16 +1039,18 @@ impl SearchIndex {
     /// Normalise scores to 0–BASE_SCALE and add a name-matching bonus to the best candidates: how much
     /// of the query the name covers (exact words above typos), how much of the name the query
     /// covers (so "Dupont Formation" beats "Dupont Formation Conseil Sud" for "dupont formation").
-    fn rerank(&self, terms: &[String], c: &mut [(u32, f32)]) {
-        let max = c.iter().map(|x| x.1).fold(0.0f32, f32::max);
+    /// Runs on the candidates that passed the filters: around a place, the best of the whole
+    /// country by BM25 would be others than those shown.
+    fn rerank(&self, terms: &[String], c: &mut [Row]) {
+        let max = c.iter().map(|x| x.score).fold(0.0f32, f32::max);
         if max <= 0.0 {
             return;
         }
         // BM25 brings word rarity; the name-matching bonus below, more precise, dominates.
         for x in c.iter_mut() {
-            x.1 = BASE_SCALE * x.1 / max;
+            x.score = BASE_SCALE * x.score / max;
         }
-        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let by_score = |a: &Row, b: &Row| b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord));
         let top = if c.len() > RERANK {
             c.select_nth_unstable_by(RERANK - 1, by_score);
             &mut c[..RERANK]
@@ -1072,12 +1073,12 @@ impl SearchIndex {
             })
             .collect();
         for x in top.iter_mut() {
-            let ord = x.0 as usize;
+            let ord = x.ord as usize;
             let mut bonus = self.name_bonus(&terms, ord, &self.name_terms[ord]);
-            if let Some(display) = self.display_terms.get(&x.0) {
+            if let Some(display) = self.display_terms.get(&x.ord) {
                 bonus = bonus.max(self.name_bonus(&terms, ord, display));
             }
-            x.1 += bonus;
+            x.score += bonus;
         }
     }
 
@@ -1346,6 +1347,9 @@ impl SearchIndex {
                 }
                 _ => scan(&mut (0..self.docs.len() as u32)),
             }
+        }
+        if has_text {
+            self.rerank(&plan.terms, &mut rows);
         }
         if has_text && let Some(r) = plan.radius {
             // Proximity boost: up to +30% at the centre, nothing at the edge.

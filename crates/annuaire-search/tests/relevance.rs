@@ -847,6 +847,38 @@ fn suggestions_match_a_brute_force_ranking() {
 }
 
 #[test]
+fn filters_apply_before_the_reranking() {
+    // 300 namesakes in Paris and one near Marseille: a search around Marseille must rank the
+    // provider it shows with the name-matching bonus, not leave it out of the few hundred best
+    // of the whole country that get one (it comes last of the country by NDA).
+    let mut all: Vec<SearchDoc> = (0..300)
+        .map(|i| {
+            let p = Some((48.8566, 2.3522));
+            d(&format!("11{i:09}"), "ALPHA", PARIS, p, "commune", &[Categorie::ActionsFormation], &["326"])
+        })
+        .collect();
+    all.push(d(
+        "93999999999",
+        "ALPHA",
+        MRS,
+        Some((43.2965, 5.3698)),
+        "commune",
+        &[Categorie::ActionsFormation],
+        &["326"],
+    ));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rerank-index");
+    SearchIndex::build(&dir, all).unwrap();
+    let idx = SearchIndex::open_with(&dir, Box::new(Gazetteer)).unwrap();
+    let mut q = SearchQuery::text("alpha");
+    q.lieu = Some("Marseille".into());
+    let r = idx.search(&q).unwrap();
+    assert_eq!(r.total, 1);
+    let paris = idx.search(&SearchQuery::text("alpha")).unwrap().resultats[0].score;
+    // The same name, the same words: the same score but for the proximity boost.
+    assert!(r.resultats[0].score >= paris, "{} < {paris}", r.resultats[0].score);
+}
+
+#[test]
 fn generated_name_variants_find_their_provider() {
     // Every fixture name, transformed the ways people type it.
     let mut n = 0;
