@@ -36,7 +36,7 @@ pub struct Provenance {
     pub importee_le: Option<String>,
     /// The data comes from annuaire's generator, not from the official list.
     pub synthetique: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The warning to show with synthetic data; null for the official list.
     pub avertissement: Option<&'static str>,
 }
 

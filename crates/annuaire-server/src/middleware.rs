@@ -91,7 +91,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let path = req.uri().path().to_string();
     let is_api = path.starts_with("/api/");
 
-    let mut res = next.run(req).await;
+    let mut res = if is_api && method == Method::OPTIONS { preflight() } else { next.run(req).await };
 
     // Axum answers an unknown method on a known path with an empty 405: give it our body.
     if res.status() == StatusCode::METHOD_NOT_ALLOWED && res.headers().get(header::CONTENT_TYPE).is_none() {
@@ -129,6 +129,22 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         duration_us = elapsed.as_micros() as u64,
         "request"
     );
+    res
+}
+
+/// CORS preflight of the public API: other sites may call it from a browser, including the
+/// bulk verification with a JSON body. Admin calls (with `Authorization`) are not allowed
+/// cross-origin.
+fn preflight() -> Response {
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let h = res.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, POST"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("content-type, accept, if-none-match, x-request-id"),
+    );
+    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     res
 }
 

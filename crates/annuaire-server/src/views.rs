@@ -77,7 +77,7 @@ pub struct OrganismeView {
     pub date_derniere_declaration: Option<NaiveDate>,
     pub debut_exercice: Option<NaiveDate>,
     pub fin_exercice: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The foreign organisation represented, if any.
     pub organisme_etranger: Option<OrganismeEtranger>,
     pub ndas_precedents: Vec<String>,
     pub nda_predecesseur: Option<String>,
@@ -200,12 +200,22 @@ pub struct SnapshotView {
     pub importee_le: String,
 }
 
+/// Where a snapshot was read from, as shown to the public: a URL as is, a local file by its
+/// name only (its path says nothing useful and discloses the server's layout).
+pub fn public_source(source: &str) -> String {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        return source.to_string();
+    }
+    let name = std::path::Path::new(source).file_name().and_then(|n| n.to_str()).unwrap_or("");
+    format!("fichier local {name}").trim_end().to_string()
+}
+
 impl From<&SnapshotInfo> for SnapshotView {
     fn from(s: &SnapshotInfo) -> Self {
         SnapshotView {
             id: s.id,
             date_liste: s.date,
-            source: s.source.clone(),
+            source: public_source(&s.source),
             sha256: s.sha256.clone(),
             lignes: s.lignes,
             valides: s.valides,
@@ -222,6 +232,17 @@ impl From<&SnapshotInfo> for SnapshotView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_paths_are_not_disclosed() {
+        assert_eq!(public_source("https://www.data.gouv.fr/x"), "https://www.data.gouv.fr/x");
+        assert_eq!(
+            public_source("/srv/annuaire/demo/testdata/snapshot-2026-11-16.csv"),
+            "fichier local snapshot-2026-11-16.csv"
+        );
+        assert_eq!(public_source("liste.csv.gz"), "fichier local liste.csv.gz");
+        assert_eq!(public_source("/"), "fichier local");
+    }
 
     #[test]
     fn slugs() {

@@ -666,3 +666,21 @@ fn slow_requests_time_out() {
         assert_eq!(app.oneshot(req("GET", "/api/rapide")).await.unwrap().status(), 200);
     })
 }
+
+#[test]
+fn cors_preflight_for_the_public_api() {
+    with(|s| async move {
+        let mut r = req("OPTIONS", "/api/v1/verification");
+        r.headers_mut().insert("origin", "https://exemple.fr".parse().unwrap());
+        r.headers_mut().insert("access-control-request-method", "POST".parse().unwrap());
+        r.headers_mut().insert("access-control-request-headers", "content-type".parse().unwrap());
+        let a = request(s, r).await;
+        assert_eq!(a.status, 204);
+        assert_eq!(a.header("access-control-allow-origin"), "*");
+        assert!(a.header("access-control-allow-methods").contains("POST"));
+        assert!(a.header("access-control-allow-headers").contains("content-type"));
+        assert!(!a.header("access-control-allow-headers").contains("authorization"));
+        // Pages are not an API: no preflight there.
+        assert_eq!(request(s, req("OPTIONS", "/recherche")).await.status, 405);
+    })
+}
