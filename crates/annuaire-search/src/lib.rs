@@ -1,13 +1,15 @@
 //! The search engine of the directory: French full text, topics, place and radius, facets.
 //!
-//! Tantivy only generates text candidates and their BM25 scores; everything else (filters,
-//! facets, distances, sorting, paging, autocomplete) runs on per-document arrays held in memory,
-//! indexed by a dense document number (`ord`, the rank of the NDA). A 160,000-element scan takes
-//! a fraction of a millisecond, far less than asking tantivy for the same through fast fields,
-//! and it keeps the semantics in plain, testable Rust. Text analysis is also ours ([`analysis`]):
-//! tantivy receives already-folded, already-stemmed words. An index is a directory holding the
-//! tantivy files and `docs.json`, the documents it was built from; it is rebuilt, never updated,
-//! and swapped in atomically.
+//! Tantivy only generates text candidates (names, stems, cities, specialities) and their BM25
+//! scores; everything else (topics, identifiers, filters, facets, distances, sorting, paging,
+//! autocomplete) runs on per-document arrays held in memory, indexed by a dense document number
+//! (`ord`, the rank of the NDA, which is also tantivy's document number in the single segment a
+//! build writes). Topics and identifiers join tantivy's boolean queries as constant-score lists.
+//! A 160,000-element scan takes a fraction of a millisecond, far less than asking tantivy for the
+//! same through fast fields, and it keeps the semantics in plain, testable Rust. Text analysis is
+//! also ours ([`analysis`]): tantivy receives already-folded, already-stemmed words. An index is a
+//! directory holding the tantivy files and `docs.json`, a compact table of the documents it was
+//! built from; it is rebuilt, never updated, and swapped in atomically.
 
 pub mod analysis;
 mod convert;
