@@ -133,8 +133,6 @@ pub struct SearchIndex {
     locations: Vec<(u32, DocId)>,
     /// Per topic, per segment: the sorted tantivy documents of providers having that topic.
     topic_docs: Vec<Vec<Arc<[DocId]>>>,
-    /// Providers per topic, for the rarity weight of a topic match.
-    topic_count: Vec<u32>,
     /// (identifier key, ord) for every NDA, SIRET and SIREN made of digits, sorted.
     idents: Vec<(u64, u32)>,
     dept_codes: Vec<String>,
@@ -455,7 +453,6 @@ impl SearchIndex {
             segment_ids: Arc::from(Vec::new()),
             locations: Vec::new(),
             topic_docs: Vec::new(),
-            topic_count: Vec::new(),
             idents: Vec::new(),
             dept_codes: vec![String::new()],
             region_codes: vec![String::new()],
@@ -616,14 +613,6 @@ impl SearchIndex {
     /// Read each segment's document → `ord` table and lay the topics out per segment.
     fn map_segments(&mut self) -> Result<(), SearchError> {
         let topics = lexicon::lexicon().thematiques.len();
-        self.topic_count = vec![0; topics];
-        for a in &self.attrs {
-            let mut t = a.topics();
-            while t != 0 {
-                self.topic_count[t.trailing_zeros() as usize] += 1;
-                t &= t - 1;
-            }
-        }
         let mut ids = Vec::new();
         self.locations = vec![(u32::MAX, 0); self.attrs.len()];
         let mut per_topic: Vec<Vec<Arc<[DocId]>>> = vec![Vec::new(); topics];
@@ -656,7 +645,7 @@ impl SearchIndex {
 
     /// Providers of a topic, as a clause.
     fn topic_q(&self, topic: usize, boost: f32) -> Box<dyn Query> {
-        let n = self.topic_count.get(topic).copied().unwrap_or(0) as usize;
+        let n = self.by_topic.get(topic).map_or(0, Vec::len);
         Box::new(DocList {
             segments: self.segment_ids.clone(),
             docs: self.topic_docs.get(topic).cloned().unwrap_or_default(),
