@@ -960,7 +960,7 @@ cases!(accents_both_ways {
 
 cases!(typo_budget {
     // Under 5 letters: no typo, except 4 letters as a last resort when nothing else matches.
-    "pao" => "1:84000000025",
+    "pao studio" => "1:84000000025",
     "pso" => "none", // 3 letters: never a typo (PAO)
     "ssf" => "none",
     "btb" => "none",
@@ -1050,7 +1050,7 @@ cases!(acronyms_and_synonyms_more {
     "english" => "has:11000000029 has:11000000006",
     "allemand" => "has:11000000006 has:32000000038",
     "espagnol paris" => "has:11000000006 has:11000000022 not:32000000038 lieu:Paris",
-    "ssiap" => "1:11000000026",
+    "ssiap paris" => "1:11000000026 lieu:-", // a name holds both words
     "digital" => "1:53000000039 has:75000000036",
     "numerique" => "has:84000000007 has:53000000039",
     "web" => "has:84000000007 has:53000000039",
