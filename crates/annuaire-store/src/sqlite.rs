@@ -17,7 +17,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqlitePool};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
@@ -57,7 +57,10 @@ impl SqliteStore {
             // committed transaction, never corrupt the file.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // Whole-table reads (a sync's comparison, a server loading its data) take seconds by
+            // design: sqlx's slow-statement warning would fire on every one of them.
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
         let migrator = Migrator {
             migrations: Cow::Owned(
