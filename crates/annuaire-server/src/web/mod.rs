@@ -16,6 +16,7 @@ pub mod organisme;
 pub mod qualiopi;
 pub mod recherche;
 pub mod seo;
+pub mod tournures;
 pub mod verifier;
 
 use axum::extract::State;
