@@ -201,11 +201,11 @@ fn cases() -> Vec<(&'static str, u16, Vec<&'static str>)> {
             "/formations/informatique/paris",
             200,
             vec![
-                "Formations informatique et numérique à Paris",
+                "<h1>Formations en informatique et numérique à Paris</h1>",
                 "<link rel=\"canonical\" href=\"http://localhost/formations/informatique/paris\">",
             ],
         ),
-        ("/formations/langues/rhone", 200, vec!["dans le département Rhône (69)"]),
+        ("/formations/langues/rhone", 200, vec!["<h1>Formations en langues dans le Rhône (69)</h1>"]),
         ("/formations/inconnu/paris", 404, vec!["Thème inconnu"]),
         ("/formations/langues/nulle-part-xyz", 404, vec!["Lieu inconnu"]),
         ("/organismes/123", 404, vec!["Page introuvable"]),
@@ -372,7 +372,12 @@ fn filters_are_a_get_form_that_keeps_the_search() {
         assert!(form.contains("action=\"/recherche\" method=\"get\""));
         assert!(form.contains("<input type=\"hidden\" name=\"q\" value=\"formation\">"));
         assert!(form.contains("name=\"categorie\" value=\"bilans_competences\" checked>"));
-        assert!(form.contains("name=\"categorie\" value=\"vae\">"));
+        // The other scopes are offered when some result holds them (a zero is not an option).
+        let v = api("/api/v1/recherche?q=formation&categorie=bilans_competences&thematique=langues").await;
+        for f in v["facettes"]["categories"].as_array().unwrap() {
+            let option = format!("name=\"categorie\" value=\"{}\"", f["valeur"].as_str().unwrap());
+            assert_eq!(form.contains(&option), f["nombre"].as_u64().unwrap() > 0, "{f}");
+        }
         assert!(form.contains("name=\"thematique\" value=\"langues\" checked>"));
         assert!(form.contains("<button type=\"submit\">Filtrer</button>"));
         // Every card holds the filtered scope.
@@ -394,6 +399,108 @@ fn zero_results_suggest_broader_searches() {
         let none = element(&body, "<div id=\"aucun-resultat\">").unwrap();
         assert!(!body.contains("<ol id=\"resultats\""));
         insta::assert_snapshot!("aucun_resultat", pretty(none));
+    })
+}
+
+/// The value of the `<input id="{id}">`, unescaped enough for the tests' plain values.
+fn input_value(html: &str, id: &str) -> Option<String> {
+    let ids = attrs(html, "input", "id");
+    let values = attrs(html, "input", "value");
+    let i = ids.iter().position(|x| x == id)?;
+    Some(values[i].replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">"))
+}
+
+/// The number in `<p id="total">`.
+fn total_of(html: &str) -> u64 {
+    let shown = element(html, "<p id=\"total\">").expect("#total");
+    shown.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap()
+}
+
+/// What submitting the page's `form#recherche` as it is asks for.
+fn submitted(html: &str) -> String {
+    let form = element(html, "<form id=\"recherche\"").expect("form#recherche");
+    let names = attrs(form, "input", "name");
+    let values = attrs(form, "input", "value");
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (n, v) in names.iter().zip(&values) {
+        s.append_pair(n, &v.replace("&amp;", "&").replace("&quot;", "\""));
+    }
+    format!("/recherche?{}", s.finish())
+}
+
+#[test]
+fn results_form_holds_the_search_as_the_engine_read_it() {
+    with(|_| async move {
+        // The place read from the text moves to "Où ?"; the text keeps the rest.
+        let body = page("/recherche?q=comptabilite+lyon", 200).await;
+        assert_eq!(input_value(&body, "q").as_deref(), Some("comptabilite"));
+        assert_eq!(input_value(&body, "lieu").as_deref(), Some("Lyon"));
+        assert!(!element(&body, "<form id=\"recherche\"").unwrap().contains("rayon_km"));
+        // "modifier la recherche" leads to that form.
+        let interp = element(&body, "<p id=\"interpretation\">").unwrap();
+        assert!(interp.contains("<a href=\"#recherche\">modifier la recherche</a>"), "{interp}");
+        // The filters, sorting and pages keep the search as typed, so they answer the same.
+        let filtres = element(&body, "<form id=\"filtres\"").unwrap();
+        assert!(filtres.contains("<input type=\"hidden\" name=\"q\" value=\"comptabilite lyon\">"));
+        assert!(body.contains("href=\"/recherche?q=comptabilite+lyon&amp;tri=nom\""));
+        let total = total_of(&body);
+        assert!(total > 0);
+        assert_eq!(total_of(&page("/recherche?q=comptabilite+lyon&tri=nom", 200).await), total);
+
+        // Sending the prefilled form again is the same search, whatever the kind of place.
+        for uri in [
+            "/recherche?q=comptabilite+lyon",
+            "/recherche?q=comptabilite+lyon&rayon_km=50",
+            "/recherche?q=formation+excel+marseille",
+            "/recherche?q=anglais+69003",
+            "/recherche?q=comptabilite+rhone",
+            "/recherche?q=informatique+bretagne",
+            "/recherche?q=lyon",
+            "/recherche?q=comptabilite&lieu=Lyon&rayon_km=10",
+            "/recherche?q=formation",
+        ] {
+            let body = page(uri, 200).await;
+            let again = submitted(&body);
+            let resent = page(&again, 200).await;
+            assert_eq!(total_of(&resent), total_of(&body), "{uri} then {again}");
+            let libelle = |h: &str| element(h, "<strong>").unwrap().to_string();
+            assert_eq!(libelle(&resent), libelle(&body), "{uri} then {again}");
+            // And that page's form holds the same values: the form is a fixed point.
+            assert_eq!(submitted(&resent), again, "{uri}");
+        }
+        let body = page("/recherche?q=comptabilite+lyon&rayon_km=50", 200).await;
+        assert_eq!(submitted(&body), "/recherche?q=comptabilite&lieu=Lyon&rayon_km=50");
+        // A place typed in "Où ?" stays as typed.
+        let body = page("/recherche?q=comptabilite&lieu=lyon", 200).await;
+        assert_eq!(input_value(&body, "lieu").as_deref(), Some("lyon"));
+        // A postal code goes back as the code, not as the name of its first commune.
+        let body = page("/recherche?q=anglais+69003", 200).await;
+        assert_eq!(input_value(&body, "lieu").as_deref(), Some("69003"));
+    })
+}
+
+#[test]
+fn filters_hide_options_that_match_nothing_unless_checked() {
+    with(|_| async move {
+        let body = page("/recherche?q=zzzyxwvqq&lieu=Lyon&categorie=vae&thematique=langues", 200).await;
+        let form = element(&body, "<form id=\"filtres\"").unwrap();
+        // Nothing matches: only the two checked options remain, with their zero.
+        assert_eq!(form.matches("(0)").count(), 2, "{form}");
+        assert!(form.contains("value=\"vae\" checked>"), "{form}");
+        assert!(form.contains("value=\"langues\" checked>"), "{form}");
+        assert!(!form.contains("value=\"actions_formation\""), "{form}");
+        assert!(!form.contains("value=\"apprentissage\""), "{form}");
+
+        let body = page("/recherche?lieu=Lyon", 200).await;
+        let form = element(&body, "<form id=\"filtres\"").unwrap();
+        assert!(!form.contains("(0)"), "{form}");
+        let v = api("/api/v1/recherche?lieu=Lyon").await;
+        for facet in ["categories", "thematiques"] {
+            for f in v["facettes"][facet].as_array().unwrap() {
+                let option = format!("value=\"{}\"", f["valeur"].as_str().unwrap());
+                assert_eq!(form.contains(&option), f["nombre"].as_u64().unwrap() > 0, "{f}");
+            }
+        }
     })
 }
 
@@ -644,8 +751,35 @@ fn landing_pages_redirect_to_their_canonical_place() {
             assert_eq!(headers["location"], to, "{from}");
         }
         let body = page("/formations/informatique/marseille", 200).await;
-        assert!(body.contains("<title>Formations informatique et numérique à Marseille — organismes certifiés Qualiopi | Annuaire Qualiopi</title>"));
+        assert!(body.contains("<title>Formations en informatique et numérique à Marseille — organismes certifiés Qualiopi | Annuaire Qualiopi</title>"));
         assert!(body.contains("<meta name=\"description\" content=\""));
+        // French articles and prepositions: departments, and communes whose name has an article.
+        for (path, h1) in [
+            (
+                "/formations/informatique/alpes-maritimes",
+                "Formations en informatique et numérique dans les Alpes-Maritimes (06)",
+            ),
+            ("/formations/langues/ain", "Formations en langues dans l'Ain (01)"),
+            ("/formations/sante/gironde", "Formations en santé en Gironde (33)"),
+            ("/formations/btp/le-havre", "Formations dans le bâtiment et les travaux publics au Havre"),
+            ("/formations/sante/paris", "Formations en santé à Paris"),
+        ] {
+            let body = page(path, 200).await;
+            assert!(body.contains(&format!("<h1>{h1}</h1>")), "{path}: {}", element(&body, "<h1>").unwrap());
+            assert!(body.contains(&format!("<title>{h1} — organismes certifiés Qualiopi | ")), "{path}");
+            let total = total_of(&body);
+            let description = attrs(&body, "meta", "content")
+                .into_iter()
+                .find(|c| c.contains(" formations "))
+                .unwrap_or_else(|| panic!("{path}: description"));
+            let start = match total {
+                0 => "Aucun organisme certifié Qualiopi ne propose de formations ".to_string(),
+                1 => "Un organisme certifié Qualiopi propose des formations ".to_string(),
+                n => format!("{n} organismes certifiés Qualiopi proposent des formations "),
+            };
+            assert!(description.starts_with(&start), "{path}: {description}");
+            assert!(description.contains(&h1["Formations ".len()..]), "{path}: {description}");
+        }
     })
 }
 

@@ -7,7 +7,7 @@ use axum::response::Response;
 use maud::html;
 
 use super::layout::{self, Head};
-use super::recherche::{formulaire, grandes_villes};
+use super::recherche::{Saisie, formulaire, grandes_villes};
 use super::{Ctx, format};
 use crate::state::AppState;
 
@@ -53,7 +53,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
                 @if let Some(f) = layout::freshness(&ctx) { " (" (f) ")" }
                 "."
             }
-            (formulaire("", ""))
+            (formulaire(&Saisie::default(), false))
         }
         section aria-labelledby="themes-titre" {
             h2 #themes-titre { "Thèmes recherchés" }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use annuaire_core::Categorie;
-use annuaire_search::{FacetValue, Hit, SearchQuery, SearchResults, Tri};
+use annuaire_search::{FacetValue, GeoResolver, Hit, Place, PlaceResolver, SearchQuery, SearchResults, Tri};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,7 +18,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::layout::{self, Head};
-use super::{Ctx, format};
+use super::{Ctx, format, tournures};
 use crate::api::recherche::{hits_csv, pages};
 use crate::errors::{ApiError, ApiResult};
 use crate::generation::Generation;
@@ -102,22 +102,69 @@ impl Etat {
 
 // ----- shared pieces ----------------------------------------------------------------------
 
-/// The search form of the home and results pages (selectors used by the end-to-end tests).
-pub fn formulaire(q: &str, lieu: &str) -> Markup {
+/// What the search form holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Saisie {
+    pub q: String,
+    pub lieu: String,
+    /// An explicit radius, kept when the search is edited.
+    pub rayon_km: Option<String>,
+}
+
+impl Saisie {
+    pub fn new(q: &str, lieu: &str) -> Saisie {
+        Saisie { q: q.to_string(), lieu: lieu.to_string(), rayon_km: None }
+    }
+
+    /// The search as the engine read it. A place read from the text ("comptabilite lyon") moves
+    /// to "Où ?" and leaves the text, so that editing either field, or sending the form again,
+    /// makes the same search instead of one with the place in the wrong field.
+    pub fn of(etat: &Etat, r: &SearchResults) -> Saisie {
+        let typed = |k| etat.first(k).unwrap_or("").to_string();
+        let place_given = ["lieu", "lat", "lon"].iter().any(|k| etat.first(k).is_some());
+        let (q, lieu) = match &r.interpretation.lieu {
+            Some(p) if !place_given => (r.interpretation.texte.clone(), valeur_lieu(p)),
+            _ => (typed("q"), typed("lieu")),
+        };
+        // Without a place the radius means nothing, and the form has no centre to carry.
+        let rayon_km = etat.first("rayon_km").filter(|_| !lieu.is_empty()).map(str::to_string);
+        Saisie { q, lieu, rayon_km }
+    }
+}
+
+/// The text to type in "Où ?" for `p`: its name when the engine's resolver reads that name as
+/// this very place, else the name with its department ("Valence (26)"), else its code.
+pub fn valeur_lieu(p: &Place) -> String {
+    let same = |v: &str| GeoResolver.best(v).is_some_and(|x| x.kind == p.kind && x.code == p.code);
+    let mut candidates = vec![p.nom.clone()];
+    if let Some(d) = &p.departement {
+        candidates.push(format!("{} ({d})", p.nom));
+    }
+    candidates.push(p.code.clone());
+    candidates.into_iter().find(|v| same(v)).unwrap_or_else(|| p.nom.clone())
+}
+
+/// The search form (selectors used by the end-to-end tests). `compact` is the results pages'
+/// version: the hints only for screen readers, the fields on fewer lines on a phone, so that the
+/// first results show in the first screen.
+pub fn formulaire(saisie: &Saisie, compact: bool) -> Markup {
     html! {
-        form #recherche action="/recherche" method="get" role="search" aria-label="Rechercher un organisme" {
-            div.champ {
+        form #recherche class=[compact.then_some("compact")] action="/recherche" method="get" role="search" aria-label="Rechercher un organisme" {
+            div.champ.champ-q {
                 label for="q" { "Quelle formation ?" }
                 span #q-aide .aide { "Un thème, un métier ou un nom d'organisme : « excel », « anglais », « CACES »." }
-                input #q name="q" type="search" value=(q) maxlength="200" aria-describedby="q-aide";
+                input #q name="q" type="search" value=(saisie.q) maxlength="200" aria-describedby="q-aide";
             }
             div.champ.champ-lieu {
                 label for="lieu" { "Où ?" }
                 span #lieu-aide .aide { "Ville, code postal ou département (facultatif)." }
-                input #lieu name="lieu" type="text" value=(lieu) maxlength="200" autocomplete="off"
+                input #lieu name="lieu" type="text" value=(saisie.lieu) maxlength="200" autocomplete="off"
                     role="combobox" aria-autocomplete="list" aria-expanded="false"
                     aria-controls="lieu-suggestions" aria-describedby="lieu-aide";
                 ul #lieu-suggestions role="listbox" aria-label="Lieux suggérés" hidden {}
+            }
+            @if let Some(r) = &saisie.rayon_km {
+                input type="hidden" name="rayon_km" value=(r);
             }
             button type="submit" { "Rechercher" }
         }
@@ -242,19 +289,29 @@ fn checkbox(name: &str, f: &FacetValue, checked: bool) -> Markup {
 /// Facets with counts as one GET form: works without JavaScript, keeps the search itself.
 fn filtres(etat: &Etat, r: &SearchResults, q: &SearchQuery) -> Markup {
     let fac = &r.facettes;
-    // Every scope is offered, with 0 when none of the results has it.
+    // An option that matches nothing is noise ("VAE (0)"), unless it is checked: then it stays,
+    // so that it can be unchecked.
     let categories: Vec<FacetValue> = Categorie::ALL
         .iter()
-        .map(|c| {
-            fac.categories.iter().find(|f| f.valeur == c.slug()).cloned().unwrap_or(FacetValue {
-                valeur: c.slug().into(),
-                libelle: c.libelle().into(),
-                nombre: 0,
-            })
+        .filter_map(|c| {
+            let f = fac.categories.iter().find(|f| f.valeur == c.slug());
+            match f {
+                Some(f) if f.nombre > 0 => Some(f.clone()),
+                _ if q.categories.contains(c) => Some(FacetValue {
+                    valeur: c.slug().into(),
+                    libelle: c.libelle().into(),
+                    nombre: f.map_or(0, |f| f.nombre),
+                }),
+                _ => None,
+            }
         })
         .collect();
-    // Selected topics stay visible even when they match nothing.
-    let mut themes: Vec<FacetValue> = fac.thematiques.clone();
+    let mut themes: Vec<FacetValue> = fac
+        .thematiques
+        .iter()
+        .filter(|f| f.nombre > 0 || q.thematiques.contains(&f.valeur))
+        .cloned()
+        .collect();
     for t in &q.thematiques {
         if !themes.iter().any(|f| &f.valeur == t) {
             themes.push(FacetValue { valeur: t.clone(), libelle: libelle_thematique(t).into(), nombre: 0 });
@@ -262,7 +319,12 @@ fn filtres(etat: &Etat, r: &SearchResults, q: &SearchQuery) -> Markup {
     }
     let (visibles, autres) = themes.split_at(themes.len().min(THEMES_VISIBLES));
     let autres_cochees = autres.iter().any(|f| q.thematiques.contains(&f.valeur));
-    let mut depts: Vec<FacetValue> = fac.departements.clone();
+    let mut depts: Vec<FacetValue> = fac
+        .departements
+        .iter()
+        .filter(|f| f.nombre > 0 || q.departement.as_ref() == Some(&f.valeur))
+        .cloned()
+        .collect();
     if let Some(d) = &q.departement
         && !depts.iter().any(|f| &f.valeur == d)
     {
@@ -286,10 +348,12 @@ fn filtres(etat: &Etat, r: &SearchResults, q: &SearchQuery) -> Markup {
                     input type="hidden" name=(key) value=(v);
                 }
             }
-            fieldset {
-                legend { "Catégorie de certification" }
-                ul.choix {
-                    @for f in &categories { (checkbox("categorie", f, etat.has("categorie", &f.valeur))) }
+            @if !categories.is_empty() {
+                fieldset {
+                    legend { "Catégorie de certification" }
+                    ul.choix {
+                        @for f in &categories { (checkbox("categorie", f, etat.has("categorie", &f.valeur))) }
+                    }
                 }
             }
             @if rayon.is_some() {
@@ -312,8 +376,10 @@ fn filtres(etat: &Etat, r: &SearchResults, q: &SearchQuery) -> Markup {
                 @if themes.is_empty() {
                     p.aide { "Aucun thème parmi ces résultats." }
                 }
-                ul.choix {
-                    @for f in visibles { (checkbox("thematique", f, etat.has("thematique", &f.valeur))) }
+                @if !visibles.is_empty() {
+                    ul.choix {
+                        @for f in visibles { (checkbox("thematique", f, etat.has("thematique", &f.valeur))) }
+                    }
                 }
                 @if !autres.is_empty() {
                     details open[autres_cochees] {
@@ -548,7 +614,7 @@ fn render(state: &AppState, headers: &HeaderMap, etat: &Etat) -> ApiResult<Respo
     .noindex();
     let body = html! {
         h1 { "Résultats de la recherche" }
-        (formulaire(etat.first("q").unwrap_or(""), etat.first("lieu").unwrap_or("")))
+        (formulaire(&Saisie::of(&etat, &r), true))
         (resultats(&ctx, &etat, &r, &q))
     };
     Ok(super::html(layout::page(&ctx, &head, body)))
@@ -578,7 +644,7 @@ fn erreur_de_recherche(state: &AppState, headers: &HeaderMap, etat: &Etat, e: &A
                 }
             }
         }
-        (formulaire(etat.first("q").unwrap_or(""), lieu))
+        (formulaire(&Saisie::new(etat.first("q").unwrap_or(""), lieu), false))
     };
     let mut res = super::html_status(StatusCode::BAD_REQUEST, layout::page(&ctx, &head, body));
     res.headers_mut()
@@ -610,20 +676,26 @@ impl LieuLanding {
         }
     }
 
-    /// "à Marseille", "dans le département Rhône (69)".
+    /// "à Marseille", "au Havre", "dans le Rhône (69)", "en Gironde (33)", "à Paris".
     pub fn dans(&self) -> String {
         match self {
-            LieuLanding::Commune { nom, .. } => format!("à {nom}"),
+            LieuLanding::Commune { nom, .. } => tournures::a_la_commune(nom),
             LieuLanding::Departement { code, nom, .. } => {
                 // Paris is a department that is also its only commune: "à Paris".
                 let places = annuaire_geo::Places::get();
                 let ville = places.departement(code).and_then(|d| places.commune(&d.chef_lieu));
                 if ville.is_some_and(|c| c.nom == *nom) {
-                    format!("à {nom}")
+                    tournures::a_la_commune(nom)
                 } else {
-                    format!("dans le département {nom} ({code})")
+                    tournures::dans_le_departement(code, nom)
                 }
             }
+        }
+    }
+
+    fn nom(&self) -> &str {
+        match self {
+            LieuLanding::Commune { nom, .. } | LieuLanding::Departement { nom, .. } => nom,
         }
     }
 }
@@ -738,29 +810,38 @@ fn render_landing(
     let g: std::sync::Arc<Generation> = state.current()?;
     let r = g.index.search(&q)?;
     let ctx = Ctx::new(state, headers, Some(&g));
-    let sujet = lowercase_first(topic.libelle);
-    let title = format!("Formations {sujet} {} — organismes certifiés Qualiopi", place.dans());
+    let sujet = tournures::formations_en(topic.slug, topic.libelle);
+    let dans = place.dans();
+    let h1 = format!("Formations {sujet} {dans}");
+    let title = format!("{h1} — organismes certifiés Qualiopi");
     let zone = match (&place, r.interpretation.rayon_km) {
-        (LieuLanding::Commune { nom, .. }, Some(km)) => {
-            format!("à {nom} et dans un rayon de {}", format::radius(km))
+        (LieuLanding::Commune { .. }, Some(km)) => {
+            format!("{dans} et dans un rayon de {}", format::radius(km))
         }
-        _ => place.dans(),
+        _ => dans.clone(),
     };
-    let description = format!(
-        "{} certifiés Qualiopi en {sujet} {zone}, d'après la liste officielle des organismes de formation{}.",
-        format::count(r.total, "organisme", "organismes"),
+    let liste = format!(
+        "d'après la liste officielle des organismes de formation{}",
         ctx.liste_du.map(|d| format!(" du {}", format::date(d))).unwrap_or_default()
     );
+    let description = match r.total {
+        0 => format!("Aucun organisme certifié Qualiopi ne propose de formations {sujet} {zone}, {liste}."),
+        1 => format!("Un organisme certifié Qualiopi propose des formations {sujet} {zone}, {liste}."),
+        n => format!(
+            "{} organismes certifiés Qualiopi proposent des formations {sujet} {zone}, {liste}.",
+            format::int(n as u64)
+        ),
+    };
     let autres: Vec<&FacetValue> =
         r.facettes.thematiques.iter().filter(|f| f.valeur != topic.slug).take(12).collect();
     let body = html! {
-        h1 { (title) }
+        h1 { (h1) }
         p.chapo { (description) }
-        (formulaire("", match &place { LieuLanding::Commune { nom, .. } => nom, LieuLanding::Departement { nom, .. } => nom }))
+        (formulaire(&Saisie::new("", place.nom()), true))
         (resultats(&ctx, &etat, &r, &q))
         @if !autres.is_empty() {
             section aria-labelledby="autres-themes" {
-                h2 #autres-themes { "Autres thèmes " (place.dans()) }
+                h2 #autres-themes { "Autres thèmes " (dans) }
                 ul.liens-themes {
                     @for f in autres {
                         li { a href=(landing_path(&f.valeur, place.slug())) { (f.libelle) } }
@@ -769,18 +850,10 @@ fn render_landing(
             }
         }
     };
-    let head = Head::new(title.clone(), description, path);
+    let head = Head::new(title, description, path);
     // An empty landing page is thin content: kept for people, out of search engines.
     let head = if r.total == 0 { head.noindex() } else { head };
     Ok(super::html(layout::page(&ctx, &head, body)))
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut c = text.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
