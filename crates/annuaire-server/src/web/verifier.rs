@@ -242,28 +242,43 @@ fn resume(v: &Verification) -> Markup {
     }
 }
 
+/// Column headers of the results table, with the label each cell repeats when rows are stacked
+/// on a phone (`data-label`, shown by the style sheet).
+const COLONNES: [&str; 7] = [
+    "Identifiant",
+    "Statut",
+    "Organisme(s)",
+    "Catégories certifiées",
+    "Dans la liste depuis",
+    "Vu le",
+    "Dernière modification",
+];
+
 fn ligne(l: &Ligne) -> Markup {
     let one = l.organismes.len() <= 1;
     html! {
-        tr data-statut=(l.statut.as_str()) {
-            th scope="row" { (l.identifiant) }
-            td {
+        tr data-statut=(l.statut.as_str()) role="row" {
+            th scope="row" role="rowheader" { (l.identifiant) }
+            td role="cell" data-label=(COLONNES[1]) {
                 span.statut data-statut=(l.statut.as_str()) { (format::capitalise(l.statut.libelle())) }
                 @if matches!(l.statut, Statut::IdentifiantInvalide | Statut::AbsentDeLaListe) {
                     br; span.aide { (l.message) }
                 }
             }
             @if l.organismes.is_empty() {
-                td { "—" } td { "—" } td { "—" } td { "—" } td { "—" }
+                // Empty cells keep the grid of the table; stacked, they are left out.
+                @for label in &COLONNES[2..] {
+                    td.vide role="cell" data-label=(label) { "—" }
+                }
             } @else {
-                td {
+                td role="cell" data-label=(COLONNES[2]) {
                     @if one {
                         @for o in &l.organismes { a href=(o.url) { (o.denomination) } br; span.aide { "NDA " (o.nda) } }
                     } @else {
                         ul.plat { @for o in &l.organismes { li { a href=(o.url) { (o.denomination) } " (NDA " (o.nda) ")" } } }
                     }
                 }
-                td {
+                td role="cell" data-label=(COLONNES[3]) {
                     ul.plat {
                         @for o in &l.organismes {
                             li {
@@ -274,9 +289,9 @@ fn ligne(l: &Ligne) -> Markup {
                         }
                     }
                 }
-                td { ul.plat { @for o in &l.organismes { li { (format::time(o.premiere_apparition)) } } } }
-                td { ul.plat { @for o in &l.organismes { li { (format::time(o.derniere_apparition)) } } } }
-                td {
+                td role="cell" data-label=(COLONNES[4]) { ul.plat { @for o in &l.organismes { li { (format::time(o.premiere_apparition)) } } } }
+                td role="cell" data-label=(COLONNES[5]) { ul.plat { @for o in &l.organismes { li { (format::time(o.derniere_apparition)) } } } }
+                td role="cell" data-label=(COLONNES[6]) {
                     ul.plat {
                         @for o in &l.organismes {
                             li {
@@ -302,20 +317,17 @@ fn resultats(v: &Verification, csv: &str) -> Markup {
                 p.aide { "Les " (format::int(MAX_ROWS_SHOWN as u64)) " premières lignes sont affichées ; le CSV les contient toutes." }
             }
             div.tableau-defilant tabindex="0" role="region" aria-labelledby="verification-legende" {
-                table #verification-resultats {
+                // On a phone the rows are stacked (`tableau-empile`); the explicit roles keep the
+                // table a table for screen readers, which some browsers forget once its cells
+                // are no longer laid out as cells.
+                table id="verification-resultats" class="tableau-empile" role="table" {
                     caption #verification-legende { "Statut de chaque identifiant dans la liste officielle" }
-                    thead {
-                        tr {
-                            th scope="col" { "Identifiant" }
-                            th scope="col" { "Statut" }
-                            th scope="col" { "Organisme(s)" }
-                            th scope="col" { "Catégories certifiées" }
-                            th scope="col" { "Dans la liste depuis" }
-                            th scope="col" { "Vu le" }
-                            th scope="col" { "Dernière modification" }
+                    thead role="rowgroup" {
+                        tr role="row" {
+                            @for c in COLONNES { th scope="col" role="columnheader" { (c) } }
                         }
                     }
-                    tbody {
+                    tbody role="rowgroup" {
                         @for l in v.resultats.iter().take(MAX_ROWS_SHOWN) { (ligne(l)) }
                     }
                 }
