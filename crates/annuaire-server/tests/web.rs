@@ -201,11 +201,15 @@ fn cases() -> Vec<(&'static str, u16, Vec<&'static str>)> {
             "/formations/informatique/paris",
             200,
             vec![
-                "<h1>Formations en informatique et numérique à Paris</h1>",
+                "<h1 class=\"titre-resultats\">Formations en informatique et numérique à Paris</h1>",
                 "<link rel=\"canonical\" href=\"http://localhost/formations/informatique/paris\">",
             ],
         ),
-        ("/formations/langues/rhone", 200, vec!["<h1>Formations en langues dans le Rhône (69)</h1>"]),
+        (
+            "/formations/langues/rhone",
+            200,
+            vec!["<h1 class=\"titre-resultats\">Formations en langues dans le Rhône (69)</h1>"],
+        ),
         ("/formations/inconnu/paris", 404, vec!["Thème inconnu"]),
         ("/formations/langues/nulle-part-xyz", 404, vec!["Lieu inconnu"]),
         ("/organismes/123", 404, vec!["Page introuvable"]),
@@ -480,6 +484,26 @@ fn results_form_holds_the_search_as_the_engine_read_it() {
 }
 
 #[test]
+fn results_pages_have_the_compact_form_and_the_home_page_the_full_one() {
+    with(|_| async move {
+        for uri in ["/recherche?q=comptabilite+lyon", "/formations/langues/lyon"] {
+            let body = page(uri, 200).await;
+            let form = element(&body, "<form id=\"recherche\" class=\"compact\"").expect(uri);
+            // The hints stay, for screen readers (the style sheet hides them on these pages).
+            for (field, hint) in [("q", "q-aide"), ("lieu", "lieu-aide")] {
+                assert!(form.contains(&format!("<label for=\"{field}\">")), "{uri}");
+                assert!(form.contains(&format!("aria-describedby=\"{hint}\"")), "{uri}");
+                assert!(form.contains(&format!("id=\"{hint}\"")), "{uri}");
+            }
+        }
+        let home = page("/", 200).await;
+        assert!(home.contains("<form id=\"recherche\" action=\"/recherche\""));
+        // Short menu labels on a phone; the whole label stays in each link.
+        assert!(home.contains(">Vérifier<span class=\"nav-suite\"> des organismes</span></a>"));
+    })
+}
+
+#[test]
 fn filters_hide_options_that_match_nothing_unless_checked() {
     with(|_| async move {
         let body = page("/recherche?q=zzzyxwvqq&lieu=Lyon&categorie=vae&thematique=langues", 200).await;
@@ -593,13 +617,24 @@ async fn three_ids() -> Vec<String> {
 }
 
 fn check_verification(body: &str, ids: &[String]) {
-    let table = element(body, "<table id=\"verification-resultats\">").expect("results table");
+    let table = element(body, "<table id=\"verification-resultats\"").expect("results table");
     assert!(table.contains("<caption"));
-    assert!(table.contains("<th scope=\"col\">Statut</th>"));
-    let rows = element(table, "<tbody>").unwrap();
+    assert!(table.contains("<th scope=\"col\" role=\"columnheader\">Statut</th>"));
+    let rows = element(table, "<tbody").unwrap();
     assert_eq!(rows.matches("<tr ").count(), ids.len());
     for id in ids {
-        assert!(rows.contains(&format!("<th scope=\"row\">{id}</th>")), "{id}");
+        assert!(rows.contains(&format!("<th scope=\"row\" role=\"rowheader\">{id}</th>")), "{id}");
+    }
+    // Stacked on a phone, each cell says its column: the same words as the header.
+    let headers: Vec<&str> = element(table, "<thead")
+        .unwrap()
+        .split("role=\"columnheader\">")
+        .skip(1)
+        .filter_map(|h| h.split("</th>").next())
+        .collect();
+    assert_eq!(headers.len(), 7);
+    for row in rows.split("<tr ").skip(1) {
+        assert_eq!(attrs(row, "td", "data-label"), headers[1..], "{row}");
     }
     assert!(rows.contains(">Certifié Qualiopi</span>"));
     assert!(rows.contains(">Identifiant invalide</span>"));
@@ -636,7 +671,7 @@ fn verification_by_multipart_urlencoded_and_link() {
         let (st, _, body) = post("/verifier", "application/x-www-form-urlencoded", form.into_bytes()).await;
         assert_eq!(st, 200, "{body}");
         check_verification(&body, &ids);
-        let invalid = element(&body, "<tr data-statut=\"identifiant_invalide\">").unwrap();
+        let invalid = element(&body, "<tr data-statut=\"identifiant_invalide\"").unwrap();
         insta::assert_snapshot!("verification_ligne_invalide", pretty(invalid));
 
         // The CSV link of a short list carries the identifiers and answers the same check.
@@ -765,7 +800,7 @@ fn landing_pages_redirect_to_their_canonical_place() {
             ("/formations/sante/paris", "Formations en santé à Paris"),
         ] {
             let body = page(path, 200).await;
-            assert!(body.contains(&format!("<h1>{h1}</h1>")), "{path}: {}", element(&body, "<h1>").unwrap());
+            assert!(body.contains(&format!(">{h1}</h1>")), "{path}: {}", element(&body, "<h1").unwrap());
             assert!(body.contains(&format!("<title>{h1} — organismes certifiés Qualiopi | ")), "{path}");
             let total = total_of(&body);
             let description = attrs(&body, "meta", "content")

@@ -51,19 +51,20 @@ impl Head {
     }
 }
 
-/// Main navigation: (path, label).
-const NAV: &[(&str, &str)] = &[
-    ("/", "Rechercher"),
-    ("/verifier", "Vérifier des organismes"),
-    ("/qualiopi", "Qualiopi, c'est quoi ?"),
-    ("/changements", "Changements récents"),
-    ("/donnees", "Données et sources"),
+/// Main navigation: (path, label, rest of the label). On a phone only the label shows, so the
+/// menu takes two lines instead of four; the rest stays in the link's name for screen readers.
+const NAV: &[(&str, &str, &str)] = &[
+    ("/", "Rechercher", ""),
+    ("/verifier", "Vérifier", " des organismes"),
+    ("/qualiopi", "Qualiopi", ", c'est quoi ?"),
+    ("/changements", "Changements", " récents"),
+    ("/donnees", "Données", " et sources"),
 ];
 
 fn section_of(canonical: &str) -> &str {
     let path = canonical.split('?').next().unwrap_or("");
     NAV.iter()
-        .map(|(p, _)| *p)
+        .map(|(p, _, _)| *p)
         .filter(|p| *p != "/")
         .find(|p| path == *p || path.starts_with(&format!("{p}/")))
         .unwrap_or(if path == "/" || path == "/recherche" || path.starts_with("/formations/") {
@@ -124,9 +125,12 @@ pub fn page(ctx: &Ctx, head: &Head, body: Markup) -> Markup {
                         }
                         nav aria-label="Navigation principale" {
                             ul {
-                                @for (path, label) in NAV {
+                                @for (path, label, suite) in NAV {
                                     li {
-                                        a href=(path) aria-current=[(current == *path).then_some("page")] { (label) }
+                                        a href=(path) aria-current=[(current == *path).then_some("page")] {
+                                            (label)
+                                            @if !suite.is_empty() { span.nav-suite { (suite) } }
+                                        }
                                     }
                                 }
                             }

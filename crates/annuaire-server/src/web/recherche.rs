@@ -540,7 +540,7 @@ fn resultats(ctx: &Ctx, etat: &Etat, r: &SearchResults, q: &SearchQuery) -> Mark
         (interpretation(r, q))
         div.synthese {
             p #total { (format::count(r.total, "organisme", "organismes")) }
-            p.affiner { a href="#filtres" { "Affiner : catégories, thèmes, rayon, département" } }
+            p.affiner { a href="#filtres" { "Affiner" span.visuellement-cache { " : catégories, thèmes, rayon, département" } } }
             @if r.total > 0 {
                 (tri_links(etat, q, a_un_centre))
                 p.export {
@@ -560,11 +560,13 @@ fn resultats(ctx: &Ctx, etat: &Etat, r: &SearchResults, q: &SearchQuery) -> Mark
                 } @else if r.resultats.is_empty() {
                     p { "Cette page est au-delà des résultats. " a href=(etat.page_href(1)) { "Revenir à la première page" } }
                 } @else {
-                    @if a_un_centre {
-                        p.aide { "Distances à vol d'oiseau depuis le centre du lieu cherché." }
-                    }
                     ol #resultats start=(start + 1) {
                         @for h in &r.resultats { (carte(h, ctx.liste_du)) }
+                    }
+                    // A note under the list rather than above: on a phone the first result
+                    // comes first.
+                    @if a_un_centre {
+                        p.aide.note-distances { "Distances à vol d'oiseau depuis le centre du lieu cherché." }
                     }
                     (pagination(etat, q.page, total_pages))
                 }
@@ -613,7 +615,7 @@ fn render(state: &AppState, headers: &HeaderMap, etat: &Etat) -> ApiResult<Respo
     )
     .noindex();
     let body = html! {
-        h1 { "Résultats de la recherche" }
+        h1.titre-resultats { "Résultats de la recherche" }
         (formulaire(&Saisie::of(&etat, &r), true))
         (resultats(&ctx, &etat, &r, &q))
     };
@@ -835,7 +837,7 @@ fn render_landing(
     let autres: Vec<&FacetValue> =
         r.facettes.thematiques.iter().filter(|f| f.valeur != topic.slug).take(12).collect();
     let body = html! {
-        h1 { (h1) }
+        h1.titre-resultats { (h1) }
         p.chapo { (description) }
         (formulaire(&Saisie::new("", place.nom()), true))
         (resultats(&ctx, &etat, &r, &q))
