@@ -450,6 +450,13 @@ fn results_form_holds_the_search_as_the_engine_read_it() {
         let total = total_of(&body);
         assert!(total > 0);
         assert_eq!(total_of(&page("/recherche?q=comptabilite+lyon&tri=nom", 200).await), total);
+        // Pages too: a broad search with its place in the text pages with the text as typed.
+        let body = page("/recherche?q=lyon&par_page=2", 200).await;
+        assert_eq!(input_value(&body, "lieu").as_deref(), Some("Lyon"));
+        let nav = element(&body, "<nav class=\"pagination\"").expect("more than one page around Lyon");
+        assert!(nav.contains("href=\"/recherche?q=lyon&amp;par_page=2&amp;page=2\""), "{nav}");
+        let page2 = page("/recherche?q=lyon&par_page=2&page=2", 200).await;
+        assert_eq!(total_of(&page2), total_of(&body));
 
         // Sending the prefilled form again is the same search, whatever the kind of place.
         for uri in [

@@ -273,7 +273,7 @@ fn ligne(l: &Ligne) -> Markup {
             } @else {
                 td role="cell" data-label=(COLONNES[2]) {
                     @if one {
-                        @for o in &l.organismes { a href=(o.url) { (o.denomination) } br; span.aide { "NDA " (o.nda) } }
+                        @for o in &l.organismes { a href=(o.url) { (o.denomination) } br; span.aide { "NDA\u{a0}" (o.nda) } }
                     } @else {
                         ul.plat { @for o in &l.organismes { li { a href=(o.url) { (o.denomination) } " (NDA " (o.nda) ")" } } }
                     }
