@@ -260,7 +260,7 @@ fn cases() -> Vec<(&'static str, u16, Vec<&'static str>)> {
                 "Date de la liste servie",
                 "16/11/2026",
                 "fichier local",
-                "<td lang=\"en\">",
+                "<td lang=\"en\" role=\"cell\" data-label=\"Licence\">",
             ],
         ),
         ("/nimporte/quoi", 404, vec!["Page introuvable", "Aucune page à cette adresse"]),

@@ -16,6 +16,9 @@ use crate::state::AppState;
 
 const SOURCES_MD: &str = include_str!("../../../../data/SOURCES.md");
 
+/// Column headers of the table of sources, repeated by each cell when rows are stacked.
+const COLONNES: [&str; 5] = ["Fichier", "Contenu", "Éditeur", "Licence", "Date des données"];
+
 /// One row of the table of `data/SOURCES.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -150,26 +153,23 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
             h2 #references-titre { "Données de référence" }
             p { "Fichiers publics copiés sans modification dans le dépôt du projet, tels que les décrit " code { "data/SOURCES.md" } " (en anglais)." }
             div.tableau-defilant tabindex="0" role="region" aria-labelledby="references-legende" {
-                table #sources {
+                // Stacked on a phone, like the verification table (see `verifier.rs`).
+                table id="sources" class="tableau-empile" role="table" {
                     caption #references-legende { "Sources de référence, éditeurs, licences et dates" }
-                    thead {
-                        tr {
-                            th scope="col" { "Fichier" }
-                            th scope="col" { "Contenu" }
-                            th scope="col" { "Éditeur" }
-                            th scope="col" { "Licence" }
-                            th scope="col" { "Date des données" }
+                    thead role="rowgroup" {
+                        tr role="row" {
+                            @for c in COLONNES { th scope="col" role="columnheader" { (c) } }
                         }
                     }
-                    tbody {
+                    tbody role="rowgroup" {
                         @for s in sources() {
                             // The repository's table is written in English.
-                            tr {
-                                th scope="row" { code.url { (s.fichiers) } }
-                                td lang="en" { (s.contenu) }
-                                td lang="en" { (s.editeur) }
-                                td lang="en" { (s.licence) }
-                                td lang="en" { (s.date) }
+                            tr role="row" {
+                                th scope="row" role="rowheader" { code.url { (s.fichiers) } }
+                                td lang="en" role="cell" data-label=(COLONNES[1]) { (s.contenu) }
+                                td lang="en" role="cell" data-label=(COLONNES[2]) { (s.editeur) }
+                                td lang="en" role="cell" data-label=(COLONNES[3]) { (s.licence) }
+                                td lang="en" role="cell" data-label=(COLONNES[4]) { (s.date) }
                             }
                         }
                     }
