@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use annuaire_core::Categorie;
 use annuaire_search::{IndexSource, SearchIndex};
 use annuaire_store::{LastChange, OrganismeRecord, SnapshotInfo, SqliteStore, Stats, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -210,9 +209,4 @@ fn dir_size(dir: &Path) -> u64 {
             rd.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
         })
         .unwrap_or(0)
-}
-
-/// Certification scopes of a record, in canonical order.
-pub fn categories(r: &OrganismeRecord) -> Vec<Categorie> {
-    r.org.certifications.list()
 }

@@ -52,21 +52,42 @@ fn busy() -> ApiError {
     )
 }
 
+/// Check the token and that nothing runs, then start `job` in the background.
+fn launch<F>(
+    state: &AppState,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+    job: impl FnOnce(AppState) -> F,
+    message: &'static str,
+) -> ApiResult<Response>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    authorize(state, headers)?;
+    Params::parse(raw).only(&[])?;
+    if state.is_busy() {
+        return Err(busy());
+    }
+    tokio::spawn(job(state.clone()));
+    Ok(accepted(message))
+}
+
 pub async fn synchronisation(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    authorize(&state, &headers)?;
-    Params::parse(raw.as_deref()).only(&[])?;
-    if state.is_busy() {
-        return Err(busy());
-    }
-    let s = state.clone();
-    tokio::spawn(async move {
+    // A failure is logged and kept in the sync status by `sync_now` itself.
+    let job = |s: AppState| async move {
         let _ = s.sync_now().await;
-    });
-    Ok(accepted("Synchronisation lancée ; suivez-la dans /api/v1/stats (synchronisation)."))
+    };
+    launch(
+        &state,
+        raw.as_deref(),
+        &headers,
+        job,
+        "Synchronisation lancée ; suivez-la dans /api/v1/stats (synchronisation).",
+    )
 }
 
 pub async fn reindexation(
@@ -74,18 +95,12 @@ pub async fn reindexation(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    authorize(&state, &headers)?;
-    Params::parse(raw.as_deref()).only(&[])?;
-    if state.is_busy() {
-        return Err(busy());
-    }
-    let s = state.clone();
-    tokio::spawn(async move {
+    let job = |s: AppState| async move {
         if let Err(e) = s.reindex().await {
             tracing::warn!(error = %e, "reindex failed; the previous index stays in service");
         }
-    });
-    Ok(accepted("Réindexation lancée."))
+    };
+    launch(&state, raw.as_deref(), &headers, job, "Réindexation lancée.")
 }
 
 #[cfg(test)]

@@ -333,30 +333,53 @@ fn body_error(status: StatusCode, text: String, max: usize) -> ApiError {
     }
 }
 
+/// The lower-cased media type of a request (empty when absent).
+pub fn content_type(req: &Request) -> String {
+    req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
+}
+
+/// The `fichier` and `identifiants` parts of a multipart body, in order, as (name, text). A
+/// failure is (status, reason), for the caller to word for its readers.
+pub async fn multipart_parts(
+    state: &AppState,
+    req: Request,
+) -> Result<Vec<(String, String)>, (StatusCode, String)> {
+    let mut mp = Multipart::from_request(req, state).await.map_err(|e| (e.status(), e.body_text()))?;
+    let mut parts = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(|e| (e.status(), e.body_text()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "fichier" || name == "identifiants" {
+            let bytes = field.bytes().await.map_err(|e| (e.status(), e.body_text()))?;
+            parts.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    Ok(parts)
+}
+
+/// Refuse an empty list, or a longer one than a check takes.
+pub fn check_count(ids: &[String]) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Err(ApiError::unprocessable(
+            "Aucun identifiant reçu : collez des SIRET, SIREN ou NDA, ou choisissez un fichier.",
+        ));
+    }
+    if ids.len() > MAX_IDS {
+        return Err(ApiError::too_large(format!(
+            "{} identifiants reçus : au plus {MAX_IDS} par vérification.",
+            ids.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Read the identifiers of a request in any of the accepted forms.
 pub async fn read_ids(state: &AppState, req: Request) -> ApiResult<Vec<String>> {
     let max = state.config.max_body_bytes;
-    let ctype = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ctype = content_type(&req);
     let ids = if ctype.starts_with("multipart/form-data") {
-        let mut mp = Multipart::from_request(req, state)
-            .await
-            .map_err(|e| body_error(e.status(), e.body_text(), max))?;
-        let mut ids = Vec::new();
-        while let Some(field) =
-            mp.next_field().await.map_err(|e| body_error(e.status(), e.body_text(), max))?
-        {
-            let name = field.name().unwrap_or("").to_string();
-            if name == "fichier" || name == "identifiants" {
-                let bytes = field.bytes().await.map_err(|e| body_error(e.status(), e.body_text(), max))?;
-                ids.extend(ids_from_text(&String::from_utf8_lossy(&bytes)));
-            }
-        }
-        ids
+        let parts =
+            multipart_parts(state, req).await.map_err(|(status, text)| body_error(status, text, max))?;
+        parts.iter().flat_map(|(_, text)| ids_from_text(text)).collect()
     } else {
         let bytes =
             Bytes::from_request(req, state).await.map_err(|e| body_error(e.status(), e.body_text(), max))?;
@@ -372,15 +395,7 @@ pub async fn read_ids(state: &AppState, req: Request) -> ApiResult<Vec<String>> 
             ));
         }
     };
-    if ids.is_empty() {
-        return Err(ApiError::unprocessable("aucun identifiant reçu"));
-    }
-    if ids.len() > MAX_IDS {
-        return Err(ApiError::too_large(format!(
-            "{} identifiants reçus : au plus {MAX_IDS} par requête",
-            ids.len()
-        )));
-    }
+    check_count(&ids)?;
     Ok(ids)
 }
 

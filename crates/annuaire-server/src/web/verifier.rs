@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::extract::{FromRequest, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use maud::{Markup, html};
@@ -66,22 +66,12 @@ fn body_error(status: StatusCode, max: usize) -> ApiError {
 /// Identifiers of a POSTed form, multipart (text area and/or file) or urlencoded.
 async fn read_form(state: &AppState, req: Request) -> ApiResult<Vec<String>> {
     let max = state.config.max_body_bytes;
-    let ctype = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ctype = verification::content_type(&req);
     let mut ids = Vec::new();
     if ctype.starts_with("multipart/form-data") {
-        let mut mp = Multipart::from_request(req, state).await.map_err(|e| body_error(e.status(), max))?;
-        while let Some(field) = mp.next_field().await.map_err(|e| body_error(e.status(), max))? {
-            let name = field.name().unwrap_or("").to_string();
-            if name != "identifiants" && name != "fichier" {
-                continue;
-            }
-            let bytes = field.bytes().await.map_err(|e| body_error(e.status(), max))?;
-            let text = String::from_utf8_lossy(&bytes);
+        let parts =
+            verification::multipart_parts(state, req).await.map_err(|(status, _)| body_error(status, max))?;
+        for (name, text) in parts {
             if name == "fichier" {
                 // A file is a CSV or a text list: its first column, as the API reads it.
                 ids.extend(verification::ids_from_text(&text));
@@ -103,24 +93,8 @@ async fn read_form(state: &AppState, req: Request) -> ApiResult<Vec<String>> {
             "Envoyez le formulaire de la page (multipart/form-data ou application/x-www-form-urlencoded).",
         ));
     }
-    check_count(&ids)?;
+    verification::check_count(&ids)?;
     Ok(ids)
-}
-
-fn check_count(ids: &[String]) -> ApiResult<()> {
-    if ids.is_empty() {
-        return Err(ApiError::unprocessable(
-            "Aucun identifiant reçu : collez des SIRET, SIREN ou NDA, ou choisissez un fichier.",
-        ));
-    }
-    if ids.len() > MAX_IDS {
-        return Err(ApiError::too_large(format!(
-            "{} identifiants reçus : au plus {} par vérification.",
-            format::int(ids.len() as u64),
-            format::int(MAX_IDS as u64)
-        )));
-    }
-    Ok(())
 }
 
 // ----- CSV links ----------------------------------------------------------------------------
@@ -399,11 +373,11 @@ fn render_get(state: &AppState, headers: &HeaderMap, raw: Option<&str>) -> ApiRe
     let ctx = Ctx::new(state, headers, Some(&g));
     if texte.is_empty() {
         if csv {
-            check_count(&texte)?;
+            verification::check_count(&texte)?;
         }
         return Ok(super::html(page_html(&ctx, "", None, None)));
     }
-    check_count(&texte)?;
+    verification::check_count(&texte)?;
     let v = verification::verify(&g, &texte);
     if csv {
         return csv_response(&v);
