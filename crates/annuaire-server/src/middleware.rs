@@ -37,7 +37,11 @@ fn is_page(path: &str) -> bool {
 
 /// An error raised by a layer: an HTML page for people, the JSON body for programs.
 fn error_response(state: &AppState, path: &str, err: ApiError) -> Response {
-    if is_page(path) {
+    error_response_for(state, is_page(path), err)
+}
+
+fn error_response_for(state: &AppState, page: bool, err: ApiError) -> Response {
+    if page {
         crate::web::error_page(&crate::web::Ctx::new(state, &HeaderMap::new(), None), &err)
     } else {
         err.into_response()
@@ -166,10 +170,11 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
 /// Requests that take longer than the configured timeout get a 503 instead of holding a
 /// connection (and a worker) forever.
 pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
+    // Decided before the request moves on, without copying its path on every request.
+    let page = is_page(req.uri().path());
     match tokio::time::timeout(state.config.request_timeout, next.run(req)).await {
         Ok(res) => res,
-        Err(_) => error_response(&state, &path, ApiError::timeout()),
+        Err(_) => error_response_for(&state, page, ApiError::timeout()),
     }
 }
 
