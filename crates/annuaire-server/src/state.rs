@@ -101,6 +101,8 @@ pub enum SyncFailure {
     Sync(#[from] annuaire_sync::SyncError),
     #[error("chargement des nouvelles données : {0}")]
     Load(#[from] LoadError),
+    #[error("{0}")]
+    Reindex(#[from] annuaire_sync::ReindexError),
     #[error("tâche interrompue : {0}")]
     Join(String),
 }
@@ -175,8 +177,7 @@ impl AppState {
         let state = self.clone();
         let n = blocking(async move { annuaire_sync::reindex(&state.store, &state.data_dir).await })
             .await
-            .map_err(SyncFailure::Join)?
-            .map_err(|e| SyncFailure::Load(LoadError::Join(e.to_string())))?;
+            .map_err(SyncFailure::Join)??;
         self.reload_locked().await?;
         Ok(n)
     }
